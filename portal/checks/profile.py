@@ -1,0 +1,119 @@
+"""The descriptor against the portal profile's JSON Schema, and the folder as identity."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+
+from portal.checks.base import Context
+from portal.dataset import display_path
+from portal.problems import Problem, problem
+
+NAME = "profile"
+
+
+@cache
+def _validator():
+    import jsonschema
+
+    schema = json.loads(
+        resources.files("portal").joinpath("schemas/portal-datapackage.schema.json").read_text("utf-8")
+    )
+    checker = jsonschema.FormatChecker()
+    checker.checks("date-or-date-time")(is_iso_date)
+    checker.checks("date-time-or-date")(is_iso_date)
+    return jsonschema.Draft202012Validator(schema, format_checker=checker)
+
+
+def is_iso_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    return parse_iso_date(value) is not None
+
+
+def parse_iso_date(value: str) -> date | None:
+    """A date from an ISO 8601 date or date-time, or None."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _location(error) -> str:
+    parts = [str(p) for p in error.absolute_path]
+    return ".".join(parts) if parts else "(racine)"
+
+
+def french_message(error) -> str:
+    """jsonschema's findings, said in French."""
+    kind, expected = error.validator, error.validator_value
+    if kind == "required":
+        missing = re.search(r"'([^']+)' is a required property", error.message)
+        return f"la propriété obligatoire « {missing.group(1) if missing else expected} » manque"
+    if kind == "type":
+        names = {"string": "un texte", "object": "un objet", "array": "une liste", "integer": "un entier",
+                 "number": "un nombre", "boolean": "un booléen"}
+        wanted = expected if isinstance(expected, list) else [expected]
+        return f"doit être {' ou '.join(names.get(w, w) for w in wanted)}, pas {json.dumps(error.instance, ensure_ascii=False)[:60]}"
+    if kind == "enum":
+        allowed = ", ".join(json.dumps(v, ensure_ascii=False) for v in expected)
+        return f"{json.dumps(error.instance, ensure_ascii=False)} n'est pas une valeur permise ({allowed})"
+    if kind == "pattern":
+        return f"« {error.instance} » ne respecte pas le motif {expected}"
+    if kind == "minLength":
+        return "ne doit pas être vide"
+    if kind == "minItems":
+        return f"doit contenir au moins {expected} élément(s)"
+    if kind == "uniqueItems":
+        return "contient des doublons"
+    if kind == "format":
+        return f"« {error.instance} » n'est pas une date ISO 8601 (AAAA-MM-JJ)"
+    if kind == "additionalProperties":
+        return f"propriété inconnue : {error.message.split('(')[-1].rstrip(')')}"
+    if kind in {"oneOf", "anyOf"}:
+        return "ne correspond à aucune des formes permises"
+    return error.message
+
+
+def run(context: Context) -> Iterator[Problem]:
+    dataset = context.dataset
+    where = display_path(dataset.descriptor_path)
+    for error in sorted(_validator().iter_errors(dataset.descriptor), key=lambda e: list(map(str, e.absolute_path))):
+        location = _location(error)
+        yield problem(
+            "profile-invalid",
+            f"{where} : `{location}` {french_message(error)}.",
+            "Corrigez cette propriété selon le profil (docs/reference/profil.md).",
+            file=where,
+            field=location,
+        )
+    name = dataset.get("name")
+    if isinstance(name, str) and name != dataset.name:
+        yield problem(
+            "name-mismatch",
+            f"{where} : `name` vaut « {name} » mais le dossier s'appelle « {dataset.name} ».",
+            f"Mettez \"name\": \"{dataset.name}\" ou renommez le dossier en « {name} ».",
+            file=where,
+            field="name",
+        )
+    seen: set[str] = set()
+    for resource in dataset.resources:
+        resource_name = resource.get("name")
+        if isinstance(resource_name, str):
+            if resource_name in seen:
+                yield problem(
+                    "resource-name-duplicate",
+                    f"{where} : deux ressources s'appellent « {resource_name} ».",
+                    "Donnez à chaque ressource un `name` unique dans le jeu.",
+                    file=where,
+                    field=resource_name,
+                )
+            seen.add(resource_name)

@@ -1,0 +1,56 @@
+"""The ``portal`` command: a thin layer over the library. Imports are lazy so --help is instant."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+
+def _parse_today(ctx, param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"« {value} » n'est pas une date AAAA-MM-JJ.") from None
+
+
+@click.group()
+@click.help_option("-h", "--help", help="Afficher cette aide.")
+@click.version_option(package_name="portal", help="Afficher la version.")
+def main() -> None:
+    """Portail open data de la démocratie locale numérique."""
+
+
+@main.command()
+@click.help_option("-h", "--help", help="Afficher cette aide.")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="Rapport lisible, JSON (schéma stable) ou annotations GitHub Actions.")
+@click.option("--strict", is_flag=True, help="Les avertissements comptent comme des erreurs.")
+@click.option("--today", callback=_parse_today, metavar="AAAA-MM-JJ",
+              help="Contrôler la fraîcheur à cette date plutôt qu'aujourd'hui.")
+@click.option("--allow-remote", is_flag=True, help="Télécharger et contrôler les ressources distantes (URL).")
+def validate(paths: tuple[Path, ...], output_format: str, strict: bool, today: date | None, allow_remote: bool) -> None:
+    """Contrôle des jeux de données : la checklist open data.
+
+    PATHS : dossiers de jeux, leurs datapackage.json, ou dossiers de jeux (par défaut datasets/).
+    Code de sortie : 0 sans erreur, 1 avec erreurs (ou avertissements avec --strict), 2 si
+    la commande est mal employée.
+    """
+    from portal.checks.base import Options
+    from portal.progress import progress_bar
+    from portal.report import RENDERERS
+    from portal.validate import validate_paths
+
+    options = Options(today=today or date.today(), strict=strict, allow_remote=allow_remote)
+    report = validate_paths(list(paths) or [Path("datasets")], options, progress=progress_bar)
+    sys.stdout.write(RENDERERS[output_format](report))
+    sys.exit(0 if report.valid else 1)
+
+
+if __name__ == "__main__":
+    main()

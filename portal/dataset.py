@@ -1,0 +1,153 @@
+"""The Dataset model and the catalogue loader.
+
+A dataset is a folder holding a ``datapackage.json``; the folder is its identity.
+Loading never raises on bad input: what cannot be read becomes a problem of the dataset,
+so one broken package never stops the others from being checked.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from portal.problems import Problem, problem
+
+DESCRIPTOR = "datapackage.json"
+
+
+@dataclass
+class Dataset:
+    folder: Path
+    descriptor: dict[str, Any] | None
+    load_problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The dataset's identity: its folder name."""
+        return self.folder.name
+
+    @property
+    def descriptor_path(self) -> Path:
+        return self.folder / DESCRIPTOR
+
+    @property
+    def loaded(self) -> bool:
+        return self.descriptor is not None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return (self.descriptor or {}).get(key, default)
+
+    @property
+    def title(self) -> str:
+        title = self.get("title")
+        return title if isinstance(title, str) and title else self.name
+
+    @property
+    def resources(self) -> list[dict[str, Any]]:
+        resources = self.get("resources")
+        if not isinstance(resources, list):
+            return []
+        return [r for r in resources if isinstance(r, dict)]
+
+    @property
+    def publisher(self) -> dict[str, Any] | None:
+        """The first contributor with the role ``publisher`` (v2 ``roles`` or v1 ``role``)."""
+        for contributor in self.get("contributors") or []:
+            if not isinstance(contributor, dict):
+                continue
+            roles = contributor.get("roles")
+            roles = roles if isinstance(roles, list) else [contributor.get("role")]
+            if "publisher" in roles:
+                return contributor
+        return None
+
+
+def display_path(path: Path) -> str:
+    """A path as the user will recognise it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_dataset(folder: Path) -> Dataset:
+    """Read ``folder/datapackage.json``; every failure becomes a load problem."""
+    path = folder / DESCRIPTOR
+    where = display_path(path)
+    if not path.is_file():
+        return Dataset(folder, None, [problem(
+            "descriptor-missing",
+            f"{display_path(folder)} n'a pas de fichier {DESCRIPTOR}.",
+            "Ajoutez un datapackage.json qui décrit le jeu (voir docs/reference/profil.md).",
+            file=where,
+        )])
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return Dataset(folder, None, [problem(
+            "descriptor-not-utf8",
+            f"{where} n'est pas en UTF-8 (octet invalide à la position {error.start}).",
+            "Enregistrez le fichier en UTF-8.",
+            file=where,
+        )])
+    try:
+        descriptor = json.loads(text)
+    except json.JSONDecodeError as error:
+        return Dataset(folder, None, [problem(
+            "descriptor-invalid-json",
+            f"{where} : JSON invalide ligne {error.lineno}, colonne {error.colno} ({error.msg}).",
+            "Corrigez la syntaxe à cet endroit : virgule, guillemet, crochet ou accolade manquant ou en trop.",
+            file=where,
+            row=error.lineno,
+        )])
+    if not isinstance(descriptor, dict):
+        return Dataset(folder, None, [problem(
+            "descriptor-not-object",
+            f"{where} contient un {type(descriptor).__name__} JSON au lieu d'un objet.",
+            "Le fichier doit contenir un objet JSON : { \"name\": …, \"resources\": […] }.",
+            file=where,
+        )])
+    return Dataset(folder, descriptor)
+
+
+def dataset_folders(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """The dataset folders named by ``paths``.
+
+    A path may be a dataset folder, its ``datapackage.json``, or a folder of dataset folders
+    (such as ``datasets/``). A path that does not exist is a problem, not an exception.
+    """
+    folders: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_file() and path.name == DESCRIPTOR:
+            folders.append(path.parent)
+        elif path.is_dir() and (path / DESCRIPTOR).exists():
+            folders.append(path)
+        elif path.is_dir():
+            children = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+            folders.extend(children)
+            if not children:
+                problems.append(problem(
+                    "descriptor-missing",
+                    f"{display_path(path)} ne contient aucun jeu de données.",
+                    "Donnez le dossier d'un jeu (qui contient datapackage.json) ou un dossier de jeux.",
+                    file=display_path(path),
+                ))
+        else:
+            problems.append(problem(
+                "path-not-found",
+                f"{path} n'existe pas.",
+                "Vérifiez le chemin : un dossier de jeu, son datapackage.json ou le dossier datasets/.",
+                file=str(path),
+            ))
+    unique = list(dict.fromkeys(folder.resolve() for folder in folders))
+    return [Path(display_path(f)) for f in unique], problems
+
+
+def load_catalogue(root: Path = Path("datasets")) -> list[Dataset]:
+    """Every dataset under ``root``, sorted by name."""
+    folders, _ = dataset_folders([root])
+    return [load_dataset(folder) for folder in folders]

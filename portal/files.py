@@ -1,0 +1,216 @@
+"""Where a resource's bytes are, and whether they can be read safely.
+
+Resolution is shared by every check that reads data: a path must stay inside its dataset
+folder (no ``..``, absolute path or escaping symlink), remote URLs are only read on request,
+and a CSV must be UTF-8 (a BOM is accepted) unless the resource declares another encoding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from portal.dataset import Dataset, display_path
+from portal.problems import Problem, problem
+
+REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+UTF8 = {"utf-8", "utf8", "utf-8-sig"}
+BOM = b"\xef\xbb\xbf"
+# Reading this much is enough to guess an encoding and to sample a large file.
+HEAD_BYTES = 1 << 20
+
+
+@dataclass
+class ResourceFile:
+    """A resource as the checks see it: where to read it, how, and what went wrong."""
+
+    descriptor: dict[str, Any]
+    label: str  # how messages name it: the file path, or the resource name
+    path: Path | None = None  # a readable local file
+    url: str | None = None  # a remote resource the user allowed to read
+    encoding: str = "utf-8"
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def readable(self) -> bool:
+        return (self.path is not None or self.url is not None) and not any(
+            p.severity == "error" for p in self.problems
+        )
+
+    @property
+    def format(self) -> str:
+        declared = self.descriptor.get("format")
+        if isinstance(declared, str) and declared:
+            return declared.lower().lstrip(".")
+        path = self.descriptor.get("path")
+        return PurePosixPath(path).suffix.lower().lstrip(".") if isinstance(path, str) else ""
+
+    @property
+    def tabular(self) -> bool:
+        return self.format in {"csv", "tsv"} or self.descriptor.get("type") == "table"
+
+
+def describe_encoding(sample: bytes) -> str:
+    """A human name for the likely encoding of bytes that are not UTF-8."""
+    from charset_normalizer import from_bytes
+
+    if any(0x80 <= b <= 0x9F for b in sample):
+        # These bytes are printable only in Windows-1252 (curly quotes, euro sign, œ).
+        return "Windows-1252"
+    best = from_bytes(sample).best()
+    if best is None:
+        return "un encodage inconnu (fichier binaire ?)"
+    names = {"cp1252": "Windows-1252", "latin_1": "Latin-1 (ISO-8859-1)", "iso8859_15": "Latin-9 (ISO-8859-15)",
+             "mac_roman": "Mac Roman", "cp850": "DOS (CP850)", "utf_16": "UTF-16"}
+    name = names.get(best.encoding, best.encoding)
+    if best.encoding in {"cp1252", "latin_1", "iso8859_15"}:
+        return f"{name} (ou un encodage voisin : Latin-1, Windows-1252)"
+    return name
+
+
+def _check_utf8(rf: ResourceFile, path: Path, shown: str) -> None:
+    declared = str(rf.descriptor.get("encoding") or "utf-8").lower()
+    head = path.open("rb").read(HEAD_BYTES)
+    if declared not in UTF8:
+        rf.encoding = declared
+        rf.problems.append(problem(
+            "encoding-declared-not-utf8",
+            f"{shown} est déclaré en {declared}.",
+            "Convertissez le fichier en UTF-8 et retirez `encoding` ou mettez `\"encoding\": \"utf-8\"`.",
+            file=shown,
+        ))
+        return
+    rf.encoding = "utf-8-sig" if head.startswith(BOM) else "utf-8"
+    # The whole file must decode; read it in blocks so a large file stays cheap in memory.
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as stream:
+        while block := stream.read(HEAD_BYTES):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as error:
+                position = offset + error.start
+                line = 1 + _count_newlines(path, position)
+                sample = block[max(0, error.start - 2000): error.start + 2000]
+                rf.problems.append(problem(
+                    "encoding-not-utf8",
+                    f"{shown} n'est pas en UTF-8 (ligne {line}, octet {position}) : il semble être "
+                    f"en {describe_encoding(sample)}.",
+                    "Réenregistrez le fichier en UTF-8 (dans un tableur : « CSV UTF-8 ») ou "
+                    "convertissez-le avec `iconv -f WINDOWS-1252 -t UTF-8`.",
+                    file=shown,
+                    row=line,
+                ))
+                return
+            offset += len(block)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            rf.problems.append(problem(
+                "encoding-not-utf8",
+                f"{shown} n'est pas en UTF-8 : il finit au milieu d'un caractère.",
+                "Réenregistrez le fichier en UTF-8.",
+                file=shown,
+            ))
+
+
+def _count_newlines(path: Path, limit: int) -> int:
+    with path.open("rb") as stream:
+        return stream.read(limit).count(b"\n")
+
+
+def resolve(dataset: Dataset, descriptor: dict[str, Any], *, allow_remote: bool) -> ResourceFile:
+    """Locate and vet a resource's file; problems are collected, never raised."""
+    name = descriptor.get("name") or "?"
+    declared = descriptor.get("path")
+    descriptor_file = display_path(dataset.descriptor_path)
+    rf = ResourceFile(descriptor, label=f"{descriptor_file} (ressource « {name} »)")
+    if isinstance(declared, list):
+        declared = declared[0] if len(declared) == 1 else declared
+    if not isinstance(declared, str) or not declared.strip():
+        if "data" in descriptor:
+            return rf  # inline data: nothing on disk to vet
+        rf.problems.append(problem(
+            "resource-missing",
+            f"{rf.label} n'a pas de chemin (`path`) utilisable.",
+            "Donnez le chemin du fichier, relatif au dossier du jeu, dans `path`.",
+            file=descriptor_file,
+        ))
+        return rf
+    if REMOTE.match(declared):
+        rf.label = declared
+        if allow_remote:
+            rf.url = declared
+        else:
+            rf.problems.append(problem(
+                "resource-remote",
+                f"{declared} (ressource « {name} » de {descriptor_file}) est distante et n'a pas été lue.",
+                "Relancez avec --allow-remote pour la télécharger et la contrôler.",
+                file=descriptor_file,
+            ))
+        return rf
+    pure = PurePosixPath(declared.replace("\\", "/"))
+    if pure.is_absolute() or re.match(r"^[a-zA-Z]:", declared) or ".." in pure.parts:
+        rf.problems.append(problem(
+            "path-unsafe",
+            f"{descriptor_file} : le chemin « {declared} » de la ressource « {name} » sort du dossier du jeu.",
+            "Placez le fichier dans le dossier du jeu et donnez un chemin relatif sans « .. ».",
+            file=descriptor_file,
+        ))
+        return rf
+    path = dataset.folder / pure
+    shown = display_path(path)
+    rf.label = shown
+    root = dataset.folder.resolve()
+    if path.is_symlink() or path.exists():
+        real = path.resolve()
+        if real != root and root not in real.parents:
+            rf.problems.append(problem(
+                "path-unsafe",
+                f"{shown} est un lien symbolique qui sort du dossier du jeu.",
+                "Copiez le fichier dans le dossier du jeu au lieu d'un lien symbolique.",
+                file=shown,
+            ))
+            return rf
+    if not path.is_file():
+        rf.problems.append(problem(
+            "resource-missing",
+            f"{shown} est introuvable (ressource « {name} » de {descriptor_file}).",
+            "Ajoutez le fichier ou corrigez `path` dans datapackage.json.",
+            file=shown,
+        ))
+        return rf
+    if path.stat().st_size == 0:
+        rf.problems.append(problem(
+            "file-empty",
+            f"{shown} est vide.",
+            "Exportez à nouveau les données : le fichier doit contenir au moins la ligne d'en-têtes.",
+            file=shown,
+        ))
+        return rf
+    rf.path = path
+    if rf.tabular or rf.format in {"json", "geojson", "txt"}:
+        _check_utf8(rf, path, shown)
+    return rf
+
+
+def csv_dialect(descriptor: dict[str, Any]) -> dict[str, Any]:
+    """The CSV dialect of a resource, from a v2 (``dialect.csv``) or v1 (``dialect``) descriptor."""
+    dialect = descriptor.get("dialect")
+    if not isinstance(dialect, dict):
+        dialect = {}
+    nested = dialect.get("csv")
+    options = {**dialect, **nested} if isinstance(nested, dict) else dict(dialect)
+    delimiter = options.get("delimiter")
+    if not (isinstance(delimiter, str) and len(delimiter) == 1):
+        delimiter = "\t" if descriptor.get("format") == "tsv" else ","
+    quote = options.get("quoteChar")
+    return {
+        "delimiter": delimiter,
+        "quotechar": quote if isinstance(quote, str) and len(quote) == 1 else '"',
+        "header": options.get("header", True) is not False,
+    }

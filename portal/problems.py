@@ -1,0 +1,210 @@
+"""Problems are data: a stable code, a severity, where it is, and the fix in one French sentence.
+
+Every code the checks can yield is registered in ``CODES``, once, with its default severity,
+the check that yields it and the checklist criterion it fails. The docs and the score are
+derived from this table; a test keeps the docs in step with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    severity: Severity
+    check: str
+    criterion: str | None  # the checklist criterion it fails; None: a remark outside the score
+    summary: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    severity: Severity
+    message: str
+    fix: str
+    check: str
+    file: str | None = None
+    row: int | None = None
+    field: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def escalated(self) -> Problem:
+        """The same problem as an error (``--strict``)."""
+        return replace(self, severity="error")
+
+
+def _codes(check: str, criterion: str | None, severity: Severity, **summaries: str) -> dict:
+    return {
+        code.replace("_", "-"): CodeInfo(severity, check, criterion, summary)
+        for code, summary in summaries.items()
+    }
+
+
+CODES: dict[str, CodeInfo] = {
+    # loading: the descriptor itself
+    **_codes(
+        "loading", "valid", "error",
+        descriptor_missing="le dossier n'a pas de datapackage.json",
+        descriptor_invalid_json="datapackage.json n'est pas un JSON valide",
+        descriptor_not_utf8="datapackage.json n'est pas encodé en UTF-8",
+        descriptor_not_object="datapackage.json ne contient pas un objet JSON",
+        path_not_found="le chemin donné en argument n'existe pas",
+    ),
+    **_codes(
+        "internal", "valid", "error",
+        check_crashed="un contrôle a échoué sur une entrée imprévue (défaut du validateur)",
+    ),
+    # profile: the JSON Schema of the portal profile
+    **_codes(
+        "profile", "valid", "error",
+        profile_invalid="une propriété ne respecte pas le profil du portail",
+        name_mismatch="`name` diffère du nom du dossier",
+        resource_name_duplicate="deux ressources portent le même nom",
+    ),
+    # files: where the resources are and how they are encoded
+    **_codes(
+        "files", "available", "error",
+        resource_missing="le fichier d'une ressource est introuvable",
+        path_unsafe="le chemin d'une ressource sort du dossier du jeu",
+        file_empty="le fichier d'une ressource est vide",
+    ),
+    **_codes(
+        "files", "available", "warning",
+        resource_remote="une ressource distante n'a pas été lue (--allow-remote pour la lire)",
+    ),
+    **_codes(
+        "files", "valid", "error",
+        encoding_not_utf8="le fichier n'est pas en UTF-8",
+        schema_unresolved="le schéma de la ressource est introuvable",
+    ),
+    **_codes(
+        "files", "valid", "warning",
+        encoding_declared_not_utf8="la ressource déclare un encodage autre que l'UTF-8",
+    ),
+    # structure and content: frictionless' findings, under their own stable codes
+    **_codes(
+        "structure", "valid", "error",
+        blank_label="un en-tête de colonne est vide",
+        duplicate_label="deux colonnes portent le même en-tête",
+        incorrect_label="un en-tête diffère du nom du champ dans le schéma",
+        missing_label="une colonne du schéma manque dans le fichier",
+        extra_label="le fichier a une colonne que le schéma ne déclare pas",
+        blank_row="une ligne est entièrement vide",
+        extra_cell="une ligne a plus de cellules que d'en-têtes",
+        missing_cell="une ligne a moins de cellules que d'en-têtes",
+        type_error="une valeur n'est pas du type déclaré",
+        constraint_error="une valeur ne respecte pas une contrainte du champ",
+        unique_error="une valeur censée être unique est répétée",
+        primary_key="une clé primaire est répétée ou vide",
+        foreign_key="une clé étrangère ne renvoie à aucune ligne",
+        row_constraint="une ligne ne respecte pas une contrainte de ligne",
+        source_error="le fichier n'a pas pu être lu comme un tableau",
+        schema_error="le schéma Table Schema est invalide",
+        table_error="autre erreur de structure signalée par frictionless",
+    ),
+    # licence
+    **_codes(
+        "licence", "licence", "error",
+        licence_missing="aucune licence n'est déclarée",
+        licence_unknown="la licence n'est pas reconnue",
+        licence_not_open="la licence n'est pas une licence ouverte",
+    ),
+    **_codes(
+        "licence", None, "warning",
+        licence_not_homologated=(
+            "un éditeur public utilise une licence hors des deux que le décret 2017-638 "
+            "permet sans homologation"
+        ),
+    ),
+    # freshness
+    **_codes(
+        "freshness", "frequency", "warning",
+        frequency_missing="aucune fréquence de mise à jour n'est déclarée",
+        frequency_unknown="la fréquence de mise à jour est « inconnue »",
+    ),
+    **_codes(
+        "freshness", "frequency", "error",
+        frequency_invalid="la fréquence n'est pas dans le vocabulaire",
+    ),
+    **_codes(
+        "freshness", "on-time", "warning",
+        stale="les données sont en retard sur leur fréquence de mise à jour",
+        modified_missing="la date de dernière mise à jour (`modified`) manque",
+    ),
+    **_codes(
+        "freshness", "on-time", "error",
+        modified_in_future="la date de dernière mise à jour est dans le futur",
+        modified_invalid="la date de dernière mise à jour n'est pas une date ISO 8601",
+    ),
+    # metadata completeness
+    **_codes(
+        "metadata", "description", "warning",
+        description_missing="le jeu n'a pas de description",
+        description_too_short="la description fait 100 caractères ou moins",
+    ),
+    **_codes("metadata", "temporal", "warning", temporal_missing="la couverture temporelle manque"),
+    **_codes(
+        "metadata", "temporal", "error",
+        temporal_invalid="la couverture temporelle finit avant de commencer",
+    ),
+    **_codes("metadata", "spatial", "warning", spatial_missing="la couverture spatiale manque"),
+    **_codes(
+        "metadata", "spatial", "error",
+        spatial_code_invalid="le code de la couverture spatiale ne correspond à aucun code connu",
+    ),
+    **_codes("metadata", "publisher", "warning", publisher_missing="aucun éditeur (`publisher`)"),
+    **_codes("metadata", "sources", "warning", sources_missing="aucune source n'est citée"),
+    **_codes(
+        "metadata", "documented", "warning",
+        resource_description_missing="une ressource n'a pas de description",
+    ),
+    **_codes(
+        "metadata", "fields", "warning",
+        field_description_missing="un champ n'a pas de description",
+        schema_missing="une ressource tabulaire n'a pas de schéma",
+    ),
+    # open formats
+    **_codes(
+        "formats", "open-format", "warning",
+        closed_format="une ressource est dans un format fermé",
+    ),
+    **_codes(
+        "formats", "open-format", "error",
+        no_open_format="aucune ressource n'est dans un format ouvert",
+    ),
+    # personal data
+    **_codes(
+        "personal-data", "personal-data", "warning",
+        personal_data="une colonne semble contenir des données personnelles",
+    ),
+}
+
+
+def problem(
+    code: str,
+    message: str,
+    fix: str,
+    *,
+    file: str | None = None,
+    row: int | None = None,
+    field: str | None = None,
+) -> Problem:
+    """Build a registered problem; an unregistered code is a programming error."""
+    info = CODES[code]
+    return Problem(
+        code=code,
+        severity=info.severity,
+        message=message,
+        fix=fix,
+        check=info.check,
+        file=file,
+        row=row,
+        field=field,
+    )
