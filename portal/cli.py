@@ -28,11 +28,21 @@ def main() -> None:
 @main.command()
 @click.help_option("-h", "--help", help="Afficher cette aide.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="Rapport lisible, JSON (schéma stable) ou annotations GitHub Actions.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="Rapport lisible, JSON (schéma stable) ou annotations GitHub Actions.",
+)
 @click.option("--strict", is_flag=True, help="Les avertissements comptent comme des erreurs.")
-@click.option("--today", callback=_parse_today, metavar="AAAA-MM-JJ",
-              help="Contrôler la fraîcheur à cette date plutôt qu'aujourd'hui.")
+@click.option(
+    "--today",
+    callback=_parse_today,
+    metavar="AAAA-MM-JJ",
+    help="Contrôler la fraîcheur à cette date plutôt qu'aujourd'hui.",
+)
 @click.option("--allow-remote", is_flag=True, help="Télécharger et contrôler les ressources distantes (URL).")
 def validate(paths: tuple[Path, ...], output_format: str, strict: bool, today: date | None, allow_remote: bool) -> None:
     """Contrôle des jeux de données : la checklist open data.

@@ -77,39 +77,63 @@ def load_dataset(folder: Path) -> Dataset:
     path = folder / DESCRIPTOR
     where = display_path(path)
     if not path.is_file():
-        return Dataset(folder, None, [problem(
-            "descriptor-missing",
-            f"{display_path(folder)} n'a pas de fichier {DESCRIPTOR}.",
-            "Ajoutez un datapackage.json qui décrit le jeu (voir docs/reference/profil.md).",
-            file=where,
-        )])
+        return Dataset(
+            folder,
+            None,
+            [
+                problem(
+                    "descriptor-missing",
+                    f"{display_path(folder)} n'a pas de fichier {DESCRIPTOR}.",
+                    "Ajoutez un datapackage.json qui décrit le jeu (voir docs/reference/profil.md).",
+                    file=where,
+                )
+            ],
+        )
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return Dataset(folder, None, [problem(
-            "descriptor-not-utf8",
-            f"{where} n'est pas en UTF-8 (octet invalide à la position {error.start}).",
-            "Enregistrez le fichier en UTF-8.",
-            file=where,
-        )])
+        return Dataset(
+            folder,
+            None,
+            [
+                problem(
+                    "descriptor-not-utf8",
+                    f"{where} n'est pas en UTF-8 (octet invalide à la position {error.start}).",
+                    "Enregistrez le fichier en UTF-8.",
+                    file=where,
+                )
+            ],
+        )
     try:
         descriptor = json.loads(text)
     except json.JSONDecodeError as error:
-        return Dataset(folder, None, [problem(
-            "descriptor-invalid-json",
-            f"{where} : JSON invalide ligne {error.lineno}, colonne {error.colno} ({error.msg}).",
-            "Corrigez la syntaxe à cet endroit : virgule, guillemet, crochet ou accolade manquant ou en trop.",
-            file=where,
-            row=error.lineno,
-        )])
+        return Dataset(
+            folder,
+            None,
+            [
+                problem(
+                    "descriptor-invalid-json",
+                    f"{where} : JSON invalide ligne {error.lineno}, colonne {error.colno} ({error.msg}).",
+                    "Corrigez la syntaxe à cet endroit : virgule, guillemet, crochet ou accolade manquant ou en trop.",
+                    file=where,
+                    row=error.lineno,
+                )
+            ],
+        )
     if not isinstance(descriptor, dict):
-        return Dataset(folder, None, [problem(
-            "descriptor-not-object",
-            f"{where} contient un {type(descriptor).__name__} JSON au lieu d'un objet.",
-            "Le fichier doit contenir un objet JSON : { \"name\": …, \"resources\": […] }.",
-            file=where,
-        )])
+        return Dataset(
+            folder,
+            None,
+            [
+                problem(
+                    "descriptor-not-object",
+                    f"{where} contient un {type(descriptor).__name__} JSON au lieu d'un objet.",
+                    'Le fichier doit contenir un objet JSON : { "name": …, "resources": […] }.',
+                    file=where,
+                )
+            ],
+        )
     return Dataset(folder, descriptor)
 
 
@@ -130,19 +154,23 @@ def dataset_folders(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
             children = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
             folders.extend(children)
             if not children:
-                problems.append(problem(
-                    "descriptor-missing",
-                    f"{display_path(path)} ne contient aucun jeu de données.",
-                    "Donnez le dossier d'un jeu (qui contient datapackage.json) ou un dossier de jeux.",
-                    file=display_path(path),
-                ))
+                problems.append(
+                    problem(
+                        "descriptor-missing",
+                        f"{display_path(path)} ne contient aucun jeu de données.",
+                        "Donnez le dossier d'un jeu (qui contient datapackage.json) ou un dossier de jeux.",
+                        file=display_path(path),
+                    )
+                )
         else:
-            problems.append(problem(
-                "path-not-found",
-                f"{path} n'existe pas.",
-                "Vérifiez le chemin : un dossier de jeu, son datapackage.json ou le dossier datasets/.",
-                file=str(path),
-            ))
+            problems.append(
+                problem(
+                    "path-not-found",
+                    f"{path} n'existe pas.",
+                    "Vérifiez le chemin : un dossier de jeu, son datapackage.json ou le dossier datasets/.",
+                    file=str(path),
+                )
+            )
     unique = list(dict.fromkeys(folder.resolve() for folder in folders))
     return [Path(display_path(f)) for f in unique], problems
 

@@ -35,9 +35,7 @@ class ResourceFile:
 
     @property
     def readable(self) -> bool:
-        return (self.path is not None or self.url is not None) and not any(
-            p.severity == "error" for p in self.problems
-        )
+        return (self.path is not None or self.url is not None) and not any(p.severity == "error" for p in self.problems)
 
     @property
     def format(self) -> str:
@@ -62,8 +60,14 @@ def describe_encoding(sample: bytes) -> str:
     best = from_bytes(sample).best()
     if best is None:
         return "un encodage inconnu (fichier binaire ?)"
-    names = {"cp1252": "Windows-1252", "latin_1": "Latin-1 (ISO-8859-1)", "iso8859_15": "Latin-9 (ISO-8859-15)",
-             "mac_roman": "Mac Roman", "cp850": "DOS (CP850)", "utf_16": "UTF-16"}
+    names = {
+        "cp1252": "Windows-1252",
+        "latin_1": "Latin-1 (ISO-8859-1)",
+        "iso8859_15": "Latin-9 (ISO-8859-15)",
+        "mac_roman": "Mac Roman",
+        "cp850": "DOS (CP850)",
+        "utf_16": "UTF-16",
+    }
     name = names.get(best.encoding, best.encoding)
     if best.encoding in {"cp1252", "latin_1", "iso8859_15"}:
         return f"{name} (ou un encodage voisin : Latin-1, Windows-1252)"
@@ -75,12 +79,14 @@ def _check_utf8(rf: ResourceFile, path: Path, shown: str) -> None:
     head = path.open("rb").read(HEAD_BYTES)
     if declared not in UTF8:
         rf.encoding = declared
-        rf.problems.append(problem(
-            "encoding-declared-not-utf8",
-            f"{shown} est déclaré en {declared}.",
-            "Convertissez le fichier en UTF-8 et retirez `encoding` ou mettez `\"encoding\": \"utf-8\"`.",
-            file=shown,
-        ))
+        rf.problems.append(
+            problem(
+                "encoding-declared-not-utf8",
+                f"{shown} est déclaré en {declared}.",
+                'Convertissez le fichier en UTF-8 et retirez `encoding` ou mettez `"encoding": "utf-8"`.',
+                file=shown,
+            )
+        )
         return
     rf.encoding = "utf-8-sig" if head.startswith(BOM) else "utf-8"
     # The whole file must decode; read it in blocks so a large file stays cheap in memory.
@@ -95,27 +101,31 @@ def _check_utf8(rf: ResourceFile, path: Path, shown: str) -> None:
             except UnicodeDecodeError as error:
                 position = offset + error.start
                 line = 1 + _count_newlines(path, position)
-                sample = block[max(0, error.start - 2000): error.start + 2000]
-                rf.problems.append(problem(
-                    "encoding-not-utf8",
-                    f"{shown} n'est pas en UTF-8 (ligne {line}, octet {position}) : il semble être "
-                    f"en {describe_encoding(sample)}.",
-                    "Réenregistrez le fichier en UTF-8 (dans un tableur : « CSV UTF-8 ») ou "
-                    "convertissez-le avec `iconv -f WINDOWS-1252 -t UTF-8`.",
-                    file=shown,
-                    row=line,
-                ))
+                sample = block[max(0, error.start - 2000) : error.start + 2000]
+                rf.problems.append(
+                    problem(
+                        "encoding-not-utf8",
+                        f"{shown} n'est pas en UTF-8 (ligne {line}, octet {position}) : il semble être "
+                        f"en {describe_encoding(sample)}.",
+                        "Réenregistrez le fichier en UTF-8 (dans un tableur : « CSV UTF-8 ») ou "
+                        "convertissez-le avec `iconv -f WINDOWS-1252 -t UTF-8`.",
+                        file=shown,
+                        row=line,
+                    )
+                )
                 return
             offset += len(block)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            rf.problems.append(problem(
-                "encoding-not-utf8",
-                f"{shown} n'est pas en UTF-8 : il finit au milieu d'un caractère.",
-                "Réenregistrez le fichier en UTF-8.",
-                file=shown,
-            ))
+            rf.problems.append(
+                problem(
+                    "encoding-not-utf8",
+                    f"{shown} n'est pas en UTF-8 : il finit au milieu d'un caractère.",
+                    "Réenregistrez le fichier en UTF-8.",
+                    file=shown,
+                )
+            )
 
 
 def _count_newlines(path: Path, limit: int) -> int:
@@ -134,33 +144,39 @@ def resolve(dataset: Dataset, descriptor: dict[str, Any], *, allow_remote: bool)
     if not isinstance(declared, str) or not declared.strip():
         if "data" in descriptor:
             return rf  # inline data: nothing on disk to vet
-        rf.problems.append(problem(
-            "resource-missing",
-            f"{rf.label} n'a pas de chemin (`path`) utilisable.",
-            "Donnez le chemin du fichier, relatif au dossier du jeu, dans `path`.",
-            file=descriptor_file,
-        ))
+        rf.problems.append(
+            problem(
+                "resource-missing",
+                f"{rf.label} n'a pas de chemin (`path`) utilisable.",
+                "Donnez le chemin du fichier, relatif au dossier du jeu, dans `path`.",
+                file=descriptor_file,
+            )
+        )
         return rf
     if REMOTE.match(declared):
         rf.label = declared
         if allow_remote:
             rf.url = declared
         else:
-            rf.problems.append(problem(
-                "resource-remote",
-                f"{declared} (ressource « {name} » de {descriptor_file}) est distante et n'a pas été lue.",
-                "Relancez avec --allow-remote pour la télécharger et la contrôler.",
-                file=descriptor_file,
-            ))
+            rf.problems.append(
+                problem(
+                    "resource-remote",
+                    f"{declared} (ressource « {name} » de {descriptor_file}) est distante et n'a pas été lue.",
+                    "Relancez avec --allow-remote pour la télécharger et la contrôler.",
+                    file=descriptor_file,
+                )
+            )
         return rf
     pure = PurePosixPath(declared.replace("\\", "/"))
     if pure.is_absolute() or re.match(r"^[a-zA-Z]:", declared) or ".." in pure.parts:
-        rf.problems.append(problem(
-            "path-unsafe",
-            f"{descriptor_file} : le chemin « {declared} » de la ressource « {name} » sort du dossier du jeu.",
-            "Placez le fichier dans le dossier du jeu et donnez un chemin relatif sans « .. ».",
-            file=descriptor_file,
-        ))
+        rf.problems.append(
+            problem(
+                "path-unsafe",
+                f"{descriptor_file} : le chemin « {declared} » de la ressource « {name} » sort du dossier du jeu.",
+                "Placez le fichier dans le dossier du jeu et donnez un chemin relatif sans « .. ».",
+                file=descriptor_file,
+            )
+        )
         return rf
     path = dataset.folder / pure
     shown = display_path(path)
@@ -169,28 +185,34 @@ def resolve(dataset: Dataset, descriptor: dict[str, Any], *, allow_remote: bool)
     if path.is_symlink() or path.exists():
         real = path.resolve()
         if real != root and root not in real.parents:
-            rf.problems.append(problem(
-                "path-unsafe",
-                f"{shown} est un lien symbolique qui sort du dossier du jeu.",
-                "Copiez le fichier dans le dossier du jeu au lieu d'un lien symbolique.",
-                file=shown,
-            ))
+            rf.problems.append(
+                problem(
+                    "path-unsafe",
+                    f"{shown} est un lien symbolique qui sort du dossier du jeu.",
+                    "Copiez le fichier dans le dossier du jeu au lieu d'un lien symbolique.",
+                    file=shown,
+                )
+            )
             return rf
     if not path.is_file():
-        rf.problems.append(problem(
-            "resource-missing",
-            f"{shown} est introuvable (ressource « {name} » de {descriptor_file}).",
-            "Ajoutez le fichier ou corrigez `path` dans datapackage.json.",
-            file=shown,
-        ))
+        rf.problems.append(
+            problem(
+                "resource-missing",
+                f"{shown} est introuvable (ressource « {name} » de {descriptor_file}).",
+                "Ajoutez le fichier ou corrigez `path` dans datapackage.json.",
+                file=shown,
+            )
+        )
         return rf
     if path.stat().st_size == 0:
-        rf.problems.append(problem(
-            "file-empty",
-            f"{shown} est vide.",
-            "Exportez à nouveau les données : le fichier doit contenir au moins la ligne d'en-têtes.",
-            file=shown,
-        ))
+        rf.problems.append(
+            problem(
+                "file-empty",
+                f"{shown} est vide.",
+                "Exportez à nouveau les données : le fichier doit contenir au moins la ligne d'en-têtes.",
+                file=shown,
+            )
+        )
         return rf
     rf.path = path
     if rf.tabular or rf.format in {"json", "geojson", "txt"}:

@@ -42,15 +42,16 @@ class Problem:
 
 def _codes(check: str, criterion: str | None, severity: Severity, **summaries: str) -> dict:
     return {
-        code.replace("_", "-"): CodeInfo(severity, check, criterion, summary)
-        for code, summary in summaries.items()
+        code.replace("_", "-"): CodeInfo(severity, check, criterion, summary) for code, summary in summaries.items()
     }
 
 
 CODES: dict[str, CodeInfo] = {
     # loading: the descriptor itself
     **_codes(
-        "loading", "valid", "error",
+        "loading",
+        "valid",
+        "error",
         descriptor_missing="le dossier n'a pas de datapackage.json",
         descriptor_invalid_json="datapackage.json n'est pas un JSON valide",
         descriptor_not_utf8="datapackage.json n'est pas encodé en UTF-8",
@@ -58,39 +59,53 @@ CODES: dict[str, CodeInfo] = {
         path_not_found="le chemin donné en argument n'existe pas",
     ),
     **_codes(
-        "internal", "valid", "error",
+        "internal",
+        "valid",
+        "error",
         check_crashed="un contrôle a échoué sur une entrée imprévue (défaut du validateur)",
     ),
     # profile: the JSON Schema of the portal profile
     **_codes(
-        "profile", "valid", "error",
+        "profile",
+        "valid",
+        "error",
         profile_invalid="une propriété ne respecte pas le profil du portail",
         name_mismatch="`name` diffère du nom du dossier",
         resource_name_duplicate="deux ressources portent le même nom",
     ),
     # files: where the resources are and how they are encoded
     **_codes(
-        "files", "available", "error",
+        "files",
+        "available",
+        "error",
         resource_missing="le fichier d'une ressource est introuvable",
         path_unsafe="le chemin d'une ressource sort du dossier du jeu",
         file_empty="le fichier d'une ressource est vide",
     ),
     **_codes(
-        "files", "available", "warning",
+        "files",
+        "available",
+        "warning",
         resource_remote="une ressource distante n'a pas été lue (--allow-remote pour la lire)",
     ),
     **_codes(
-        "files", "valid", "error",
+        "files",
+        "valid",
+        "error",
         encoding_not_utf8="le fichier n'est pas en UTF-8",
         schema_unresolved="le schéma de la ressource est introuvable",
     ),
     **_codes(
-        "files", "valid", "warning",
+        "files",
+        "valid",
+        "warning",
         encoding_declared_not_utf8="la ressource déclare un encodage autre que l'UTF-8",
     ),
     # structure and content: frictionless' findings, under their own stable codes
     **_codes(
-        "structure", "valid", "error",
+        "structure",
+        "valid",
+        "error",
         blank_label="un en-tête de colonne est vide",
         duplicate_label="deux colonnes portent le même en-tête",
         incorrect_label="un en-tête diffère du nom du champ dans le schéma",
@@ -111,77 +126,104 @@ CODES: dict[str, CodeInfo] = {
     ),
     # licence
     **_codes(
-        "licence", "licence", "error",
+        "licence",
+        "licence",
+        "error",
         licence_missing="aucune licence n'est déclarée",
         licence_unknown="la licence n'est pas reconnue",
         licence_not_open="la licence n'est pas une licence ouverte",
     ),
     **_codes(
-        "licence", None, "warning",
+        "licence",
+        None,
+        "warning",
         licence_not_homologated=(
-            "un éditeur public utilise une licence hors des deux que le décret 2017-638 "
-            "permet sans homologation"
+            "un éditeur public utilise une licence hors des deux que le décret 2017-638 permet sans homologation"
         ),
     ),
     # freshness
     **_codes(
-        "freshness", "frequency", "warning",
+        "freshness",
+        "frequency",
+        "warning",
         frequency_missing="aucune fréquence de mise à jour n'est déclarée",
         frequency_unknown="la fréquence de mise à jour est « inconnue »",
     ),
     **_codes(
-        "freshness", "frequency", "error",
+        "freshness",
+        "frequency",
+        "error",
         frequency_invalid="la fréquence n'est pas dans le vocabulaire",
     ),
     **_codes(
-        "freshness", "on-time", "warning",
+        "freshness",
+        "on-time",
+        "warning",
         stale="les données sont en retard sur leur fréquence de mise à jour",
         modified_missing="la date de dernière mise à jour (`modified`) manque",
     ),
     **_codes(
-        "freshness", "on-time", "error",
+        "freshness",
+        "on-time",
+        "error",
         modified_in_future="la date de dernière mise à jour est dans le futur",
         modified_invalid="la date de dernière mise à jour n'est pas une date ISO 8601",
     ),
     # metadata completeness
     **_codes(
-        "metadata", "description", "warning",
+        "metadata",
+        "description",
+        "warning",
         description_missing="le jeu n'a pas de description",
         description_too_short="la description fait 100 caractères ou moins",
     ),
     **_codes("metadata", "temporal", "warning", temporal_missing="la couverture temporelle manque"),
     **_codes(
-        "metadata", "temporal", "error",
+        "metadata",
+        "temporal",
+        "error",
         temporal_invalid="la couverture temporelle finit avant de commencer",
     ),
     **_codes("metadata", "spatial", "warning", spatial_missing="la couverture spatiale manque"),
     **_codes(
-        "metadata", "spatial", "error",
+        "metadata",
+        "spatial",
+        "error",
         spatial_code_invalid="le code de la couverture spatiale ne correspond à aucun code connu",
     ),
     **_codes("metadata", "publisher", "warning", publisher_missing="aucun éditeur (`publisher`)"),
     **_codes("metadata", "sources", "warning", sources_missing="aucune source n'est citée"),
     **_codes(
-        "metadata", "documented", "warning",
+        "metadata",
+        "documented",
+        "warning",
         resource_description_missing="une ressource n'a pas de description",
     ),
     **_codes(
-        "metadata", "fields", "warning",
+        "metadata",
+        "fields",
+        "warning",
         field_description_missing="un champ n'a pas de description",
         schema_missing="une ressource tabulaire n'a pas de schéma",
     ),
     # open formats
     **_codes(
-        "formats", "open-format", "warning",
+        "formats",
+        "open-format",
+        "warning",
         closed_format="une ressource est dans un format fermé",
     ),
     **_codes(
-        "formats", "open-format", "error",
+        "formats",
+        "open-format",
+        "error",
         no_open_format="aucune ressource n'est dans un format ouvert",
     ),
     # personal data
     **_codes(
-        "personal-data", "personal-data", "warning",
+        "personal-data",
+        "personal-data",
+        "warning",
         personal_data="une colonne semble contenir des données personnelles",
     ),
 }

@@ -1,7 +1,7 @@
 """Regenerate the parts of the docs that the code owns: the CLI reference and the table of codes.
 
-    python scripts/gen_reference.py          # rewrite docs/reference/*.md
-    python scripts/gen_reference.py --check  # exit 1 if they are out of date (run by the tests)
+python scripts/gen_reference.py          # rewrite docs/reference/*.md
+python scripts/gen_reference.py --check  # exit 1 if they are out of date (run by the tests)
 """
 
 from __future__ import annotations

@@ -93,8 +93,7 @@ def run(context: Context) -> Iterator[Problem]:
     elif isinstance(spatial.get("code"), str) and not spatial_code_valid(spatial["code"], spatial.get("level")):
         yield problem(
             "spatial-code-invalid",
-            f"{where} : « {spatial['code']} » n'est pas un code "
-            f"{spatial.get('level') or 'de territoire'} valide.",
+            f"{where} : « {spatial['code']} » n'est pas un code {spatial.get('level') or 'de territoire'} valide.",
             "Donnez FR, un code INSEE de commune (5 caractères), de département, de région, ou le SIREN de l'EPCI.",
             file=where,
             field="spatial.code",

@@ -18,9 +18,7 @@ NAME = "personal-data"
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 PHONE = re.compile(r"^(?:(?:\+|00)33\s?(?:\(0\))?|0)\s?[1-9](?:[\s.-]?\d{2}){4}$")
-NIR = re.compile(
-    r"^([12])\s?(\d{2})\s?(0[1-9]|1[0-2]|[2-9]\d)\s?(\d{2}|2A|2B)\s?(\d{3})\s?(\d{3})(?:\s?(\d{2}))?$"
-)
+NIR = re.compile(r"^([12])\s?(\d{2})\s?(0[1-9]|1[0-2]|[2-9]\d)\s?(\d{2}|2A|2B)\s?(\d{3})\s?(\d{3})(?:\s?(\d{2}))?$")
 KINDS = {"email": "adresses électroniques", "phone": "numéros de téléphone", "nir": "numéros de sécurité sociale (NIR)"}
 
 

@@ -20,9 +20,7 @@ NAME = "profile"
 def _validator():
     import jsonschema
 
-    schema = json.loads(
-        resources.files("portal").joinpath("schemas/portal-datapackage.schema.json").read_text("utf-8")
-    )
+    schema = json.loads(resources.files("portal").joinpath("schemas/portal-datapackage.schema.json").read_text("utf-8"))
     checker = jsonschema.FormatChecker()
     checker.checks("date-or-date-time")(is_iso_date)
     checker.checks("date-time-or-date")(is_iso_date)
@@ -59,8 +57,14 @@ def french_message(error) -> str:
         missing = re.search(r"'([^']+)' is a required property", error.message)
         return f"la propriété obligatoire « {missing.group(1) if missing else expected} » manque"
     if kind == "type":
-        names = {"string": "un texte", "object": "un objet", "array": "une liste", "integer": "un entier",
-                 "number": "un nombre", "boolean": "un booléen"}
+        names = {
+            "string": "un texte",
+            "object": "un objet",
+            "array": "une liste",
+            "integer": "un entier",
+            "number": "un nombre",
+            "boolean": "un booléen",
+        }
         wanted = expected if isinstance(expected, list) else [expected]
         return f"doit être {' ou '.join(names.get(w, w) for w in wanted)}, pas {json.dumps(error.instance, ensure_ascii=False)[:60]}"
     if kind == "enum":
@@ -100,7 +104,7 @@ def run(context: Context) -> Iterator[Problem]:
         yield problem(
             "name-mismatch",
             f"{where} : `name` vaut « {name} » mais le dossier s'appelle « {dataset.name} ».",
-            f"Mettez \"name\": \"{dataset.name}\" ou renommez le dossier en « {name} ».",
+            f'Mettez "name": "{dataset.name}" ou renommez le dossier en « {name} ».',
             file=where,
             field="name",
         )

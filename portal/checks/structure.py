@@ -18,33 +18,59 @@ NAME = "structure"
 
 # Messages for frictionless' error types; the code is frictionless' own type when registered.
 MESSAGES = {
-    "blank-label": ("la colonne {field_number} n'a pas d'en-tête",
-                    "Donnez un nom à chaque colonne dans la ligne d'en-têtes."),
-    "duplicate-label": ("l'en-tête « {label} » apparaît deux fois ({note})",
-                        "Renommez l'une des deux colonnes : chaque en-tête doit être unique."),
-    "incorrect-label": ("l'en-tête « {label} » ne correspond pas au champ « {field_name} » du schéma",
-                        "Renommez la colonne comme le champ du schéma, ou corrigez le schéma."),
-    "missing-label": ("la colonne « {field_name} » du schéma manque dans le fichier",
-                      "Ajoutez la colonne au fichier ou retirez le champ du schéma."),
-    "extra-label": ("la colonne « {label} » n'est pas déclarée dans le schéma",
-                    "Déclarez ce champ dans le schéma ou retirez la colonne."),
+    "blank-label": (
+        "la colonne {field_number} n'a pas d'en-tête",
+        "Donnez un nom à chaque colonne dans la ligne d'en-têtes.",
+    ),
+    "duplicate-label": (
+        "l'en-tête « {label} » apparaît deux fois ({note})",
+        "Renommez l'une des deux colonnes : chaque en-tête doit être unique.",
+    ),
+    "incorrect-label": (
+        "l'en-tête « {label} » ne correspond pas au champ « {field_name} » du schéma",
+        "Renommez la colonne comme le champ du schéma, ou corrigez le schéma.",
+    ),
+    "missing-label": (
+        "la colonne « {field_name} » du schéma manque dans le fichier",
+        "Ajoutez la colonne au fichier ou retirez le champ du schéma.",
+    ),
+    "extra-label": (
+        "la colonne « {label} » n'est pas déclarée dans le schéma",
+        "Déclarez ce champ dans le schéma ou retirez la colonne.",
+    ),
     "blank-row": ("la ligne {row_number} est vide", "Supprimez les lignes vides."),
-    "extra-cell": ("la ligne {row_number} a une cellule de trop (« {cell} »)",
-                   "Vérifiez le séparateur et les guillemets de cette ligne."),
-    "missing-cell": ("ligne {row_number}, la cellule « {field_name} » manque",
-                     "Complétez la ligne : elle doit avoir autant de cellules que d'en-têtes."),
-    "type-error": ("ligne {row_number}, champ « {field_name} » : « {cell} » n'est pas du type attendu ({note})",
-                   "Corrigez la valeur, ou le type du champ dans le schéma."),
-    "constraint-error": ("ligne {row_number}, champ « {field_name} » : « {cell} » ne respecte pas la contrainte ({note})",
-                         "Corrigez la valeur, ou la contrainte du champ dans le schéma."),
-    "unique-error": ("ligne {row_number}, champ « {field_name} » : « {cell} » est répété ({note})",
-                     "Chaque valeur de ce champ doit être unique : corrigez le doublon."),
-    "primary-key": ("ligne {row_number} : la clé primaire est répétée ou vide ({note})",
-                    "Chaque ligne doit avoir une clé primaire unique et renseignée."),
-    "foreign-key": ("ligne {row_number} : la clé étrangère ne renvoie à aucune ligne ({note})",
-                    "Corrigez la valeur, ou ajoutez la ligne référencée."),
-    "row-constraint": ("ligne {row_number} : contrainte de ligne non respectée ({note})",
-                       "Corrigez les valeurs de la ligne."),
+    "extra-cell": (
+        "la ligne {row_number} a une cellule de trop (« {cell} »)",
+        "Vérifiez le séparateur et les guillemets de cette ligne.",
+    ),
+    "missing-cell": (
+        "ligne {row_number}, la cellule « {field_name} » manque",
+        "Complétez la ligne : elle doit avoir autant de cellules que d'en-têtes.",
+    ),
+    "type-error": (
+        "ligne {row_number}, champ « {field_name} » : « {cell} » n'est pas du type attendu ({note})",
+        "Corrigez la valeur, ou le type du champ dans le schéma.",
+    ),
+    "constraint-error": (
+        "ligne {row_number}, champ « {field_name} » : « {cell} » ne respecte pas la contrainte ({note})",
+        "Corrigez la valeur, ou la contrainte du champ dans le schéma.",
+    ),
+    "unique-error": (
+        "ligne {row_number}, champ « {field_name} » : « {cell} » est répété ({note})",
+        "Chaque valeur de ce champ doit être unique : corrigez le doublon.",
+    ),
+    "primary-key": (
+        "ligne {row_number} : la clé primaire est répétée ou vide ({note})",
+        "Chaque ligne doit avoir une clé primaire unique et renseignée.",
+    ),
+    "foreign-key": (
+        "ligne {row_number} : la clé étrangère ne renvoie à aucune ligne ({note})",
+        "Corrigez la valeur, ou ajoutez la ligne référencée.",
+    ),
+    "row-constraint": (
+        "ligne {row_number} : contrainte de ligne non respectée ({note})",
+        "Corrigez les valeurs de la ligne.",
+    ),
 }
 FALLBACK = ("{message}", "Corrigez le fichier ou son schéma selon ce message de frictionless.")
 
@@ -110,7 +136,10 @@ def _resolve_string_schemas(resource_file: ResourceFile) -> Problem | None:
         candidate = resource_file.path.parent / schema
         if candidate.is_file() and ".." not in schema:
             try:
-                resource_file.descriptor = {**resource_file.descriptor, "schema": json.loads(candidate.read_text("utf-8"))}
+                resource_file.descriptor = {
+                    **resource_file.descriptor,
+                    "schema": json.loads(candidate.read_text("utf-8")),
+                }
                 return None
             except (ValueError, UnicodeDecodeError):
                 pass

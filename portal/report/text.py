@@ -41,10 +41,15 @@ def _dataset_block(d: DatasetReport) -> list[str]:
             lines.append(f"  {SEVERITY[p.severity]} [{code}] {p.message}")
             lines.append(f"      → {p.fix}")
         if len(problems) > SHOWN_PER_CODE:
-            lines.append(f"  … et {len(problems) - SHOWN_PER_CODE} autres problèmes [{code}] (--format json les liste tous)")
+            lines.append(
+                f"  … et {len(problems) - SHOWN_PER_CODE} autres problèmes [{code}] (--format json les liste tous)"
+            )
     failed = [r.criterion.label for r in d.checklist if not r.passed]
     met = len(d.checklist) - len(failed)
-    lines.append(f"  checklist : {met}/{len(d.checklist)} critères remplis" + (f" ; manquent : {', '.join(failed)}" if failed else ""))
+    lines.append(
+        f"  checklist : {met}/{len(d.checklist)} critères remplis"
+        + (f" ; manquent : {', '.join(failed)}" if failed else "")
+    )
     return lines
 
 
