@@ -39,6 +39,11 @@ class Dataset:
     def get(self, key: str, default: Any = None) -> Any:
         return (self.descriptor or {}).get(key, default)
 
+    def objects(self, key: str) -> list[dict[str, Any]]:
+        """The objects of a list property (``licenses``, ``sources``…), ignoring anything malformed."""
+        value = self.get(key)
+        return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
     @property
     def title(self) -> str:
         title = self.get("title")
@@ -46,17 +51,12 @@ class Dataset:
 
     @property
     def resources(self) -> list[dict[str, Any]]:
-        resources = self.get("resources")
-        if not isinstance(resources, list):
-            return []
-        return [r for r in resources if isinstance(r, dict)]
+        return self.objects("resources")
 
     @property
     def publisher(self) -> dict[str, Any] | None:
         """The first contributor with the role ``publisher`` (v2 ``roles`` or v1 ``role``)."""
-        for contributor in self.get("contributors") or []:
-            if not isinstance(contributor, dict):
-                continue
+        for contributor in self.objects("contributors"):
             roles = contributor.get("roles")
             roles = roles if isinstance(roles, list) else [contributor.get("role")]
             if "publisher" in roles:

@@ -7,6 +7,7 @@ and a CSV must be UTF-8 (a BOM is accepted) unless the resource declares another
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -50,34 +51,48 @@ class ResourceFile:
         return self.format in {"csv", "tsv"} or self.descriptor.get("type") == "table"
 
 
+FRENCH_TEXT = re.compile(r"[\s\w.,;:!?'\"()\[\]{}«»‘’“”–—…€%&@#*+=/<>|\\^~`°§²³µ·-]*")
+
+
 def describe_encoding(sample: bytes) -> str:
-    """A human name for the likely encoding of bytes that are not UTF-8."""
+    """A human name for the likely encoding of bytes that are not UTF-8.
+
+    French files come from spreadsheets: Windows-1252 or Latin-1 first, then whatever
+    charset-normalizer guesses.
+    """
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    try:
+        text = sample.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and FRENCH_TEXT.fullmatch(text):
+        if any(0x80 <= b <= 0x9F for b in sample):
+            # These bytes are printable only in Windows-1252 (curly quotes, euro sign, œ).
+            return "Windows-1252"
+        return "Latin-1 (ISO-8859-1) ou Windows-1252"
     from charset_normalizer import from_bytes
 
-    if any(0x80 <= b <= 0x9F for b in sample):
-        # These bytes are printable only in Windows-1252 (curly quotes, euro sign, œ).
-        return "Windows-1252"
     best = from_bytes(sample).best()
-    if best is None:
-        return "un encodage inconnu (fichier binaire ?)"
-    names = {
-        "cp1252": "Windows-1252",
-        "latin_1": "Latin-1 (ISO-8859-1)",
-        "iso8859_15": "Latin-9 (ISO-8859-15)",
-        "mac_roman": "Mac Roman",
-        "cp850": "DOS (CP850)",
-        "utf_16": "UTF-16",
-    }
-    name = names.get(best.encoding, best.encoding)
-    if best.encoding in {"cp1252", "latin_1", "iso8859_15"}:
-        return f"{name} (ou un encodage voisin : Latin-1, Windows-1252)"
-    return name
+    return best.encoding if best is not None else "un encodage inconnu (fichier binaire ?)"
 
 
 def _check_utf8(rf: ResourceFile, path: Path, shown: str) -> None:
     declared = str(rf.descriptor.get("encoding") or "utf-8").lower()
     head = path.open("rb").read(HEAD_BYTES)
     if declared not in UTF8:
+        try:
+            codecs.lookup(declared)
+        except LookupError:
+            rf.problems.append(
+                problem(
+                    "encoding-not-utf8",
+                    f"{shown} déclare un encodage inconnu « {declared} ».",
+                    'Convertissez le fichier en UTF-8 et mettez `"encoding": "utf-8"`.',
+                    file=shown,
+                )
+            )
+            return
         rf.encoding = declared
         rf.problems.append(
             problem(
@@ -90,8 +105,6 @@ def _check_utf8(rf: ResourceFile, path: Path, shown: str) -> None:
         return
     rf.encoding = "utf-8-sig" if head.startswith(BOM) else "utf-8"
     # The whole file must decode; read it in blocks so a large file stays cheap in memory.
-    import codecs
-
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset = 0
     with path.open("rb") as stream:

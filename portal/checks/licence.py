@@ -17,7 +17,7 @@ OPEN_IDS = ", ".join(licence.id for licence in LICENCES if licence.open)
 def run(context: Context) -> Iterator[Problem]:
     dataset = context.dataset
     where = display_path(dataset.descriptor_path)
-    declared = [item for item in dataset.get("licenses") or [] if isinstance(item, dict)]
+    declared = dataset.objects("licenses")
     if not declared:
         yield problem(
             "licence-missing",

@@ -108,7 +108,7 @@ def run(context: Context) -> Iterator[Problem]:
             field="contributors",
         )
 
-    sources = [s for s in dataset.get("sources") or [] if isinstance(s, dict) and s.get("title")]
+    sources = [s for s in dataset.objects("sources") if s.get("title")]
     if not sources:
         yield problem(
             "sources-missing",

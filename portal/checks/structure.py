@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -49,11 +50,11 @@ MESSAGES = {
         "Complétez la ligne : elle doit avoir autant de cellules que d'en-têtes.",
     ),
     "type-error": (
-        "ligne {row_number}, champ « {field_name} » : « {cell} » n'est pas du type attendu ({note})",
+        "ligne {row_number}, champ « {field_name} » : « {cell} » n'est pas {note}",
         "Corrigez la valeur, ou le type du champ dans le schéma.",
     ),
     "constraint-error": (
-        "ligne {row_number}, champ « {field_name} » : « {cell} » ne respecte pas la contrainte ({note})",
+        "ligne {row_number}, champ « {field_name} » : « {cell} » ne respecte pas la contrainte {note}",
         "Corrigez la valeur, ou la contrainte du champ dans le schéma.",
     ),
     "unique-error": (
@@ -79,11 +80,64 @@ FALLBACK = ("{message}", "Corrigez le fichier ou son schéma selon ce message de
 def _frictionless_descriptor(resource_file: ResourceFile) -> dict[str, Any]:
     """The resource as frictionless should read it: our encoding decision, no portal extras."""
     descriptor = {k: v for k, v in resource_file.descriptor.items() if k not in {"sources", "views"}}
-    descriptor["path"] = str(resource_file.path) if resource_file.path else resource_file.url
+    # Relative to a basepath: frictionless refuses absolute paths as unsafe.
+    descriptor["path"] = resource_file.path.name if resource_file.path else resource_file.url
     descriptor["encoding"] = resource_file.encoding
     if resource_file.format and "format" not in descriptor:
         descriptor["format"] = resource_file.format
     return descriptor
+
+
+TYPE_NAMES = {
+    "integer": "un entier",
+    "number": "un nombre",
+    "boolean": "un booléen",
+    "date": "une date AAAA-MM-JJ",
+    "datetime": "une date et heure ISO 8601",
+    "time": "une heure HH:MM:SS",
+    "year": "une année",
+    "yearmonth": "un mois AAAA-MM",
+    "object": "un objet JSON",
+    "array": "une liste JSON",
+    "geopoint": "un point géographique",
+    "duration": "une durée ISO 8601",
+}
+CONSTRAINT_NAMES = {
+    "required": "« obligatoire » (valeur manquante)",
+    "unique": "« unique »",
+    "minimum": "« minimum {value} »",
+    "maximum": "« maximum {value} »",
+    "exclusiveMinimum": "« strictement supérieur à {value} »",
+    "exclusiveMaximum": "« strictement inférieur à {value} »",
+    "minLength": "« au moins {value} caractères »",
+    "maxLength": "« au plus {value} caractères »",
+    "pattern": "« motif {value} »",
+    "enum": "« valeurs permises : {value} »",
+}
+FRENCH_NUMBER = re.compile(r"^-?\d{1,3}([  \u202f.]\d{3})+(,\d+)?$|^-?\d+,\d+$")
+FRENCH_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}$")
+
+
+def french_note(kind: str, note: str) -> str:
+    """frictionless' English note, said in French for the common cases."""
+    if kind == "type-error" and (match := re.match(r'type is "(\w+)/', note)):
+        return TYPE_NAMES.get(match.group(1), f"du type {match.group(1)}")
+    if kind == "constraint-error" and (match := re.match(r'constraint "(\w+)" is "(.*)"', note)):
+        template = CONSTRAINT_NAMES.get(match.group(1), "« {name} : {value} »")
+        return template.format(name=match.group(1), value=match.group(2))
+    return f"({note})" if note else ""
+
+
+def french_fix(kind: str, cell: object, fix: str) -> str:
+    """Point French-formatted numbers and dates to the schema options that accept them."""
+    if kind == "type-error" and isinstance(cell, str):
+        if FRENCH_NUMBER.match(cell.strip()):
+            return fix + ' Pour un nombre écrit à la française, déclarez decimalChar "," et groupChar " " sur le champ.'
+        if FRENCH_DATE.match(cell.strip()):
+            return (
+                fix + ' Pour une date JJ/MM/AAAA, écrivez-la AAAA-MM-JJ ou déclarez "format": "%d/%m/%Y" sur le champ.'
+            )
+    return fix
 
 
 def _problem_from_error(error: Any, resource_file: ResourceFile) -> Problem:
@@ -96,14 +150,14 @@ def _problem_from_error(error: Any, resource_file: ResourceFile) -> Problem:
         "field_number": getattr(error, "field_number", None),
         "label": getattr(error, "label", None),
         "cell": getattr(error, "cell", None),
-        "note": error.note,
+        "note": french_note(kind, error.note),
         "message": error.message,
     }
     text = template.format(**{k: ("" if v is None else v) for k, v in values.items()})
     return problem(
         code,
         f"{resource_file.label} : {text}.",
-        fix,
+        french_fix(kind, values["cell"], fix),
         file=resource_file.label,
         row=values["row_number"] or (1 if kind.endswith("-label") else None),
         field=values["field_name"] or values["label"],
@@ -167,7 +221,8 @@ def run(context: Context) -> Iterator[Problem]:
         if isinstance(resource_file.descriptor.get("schema"), str):
             continue
         try:
-            built.append((resource_file, Resource(_frictionless_descriptor(resource_file))))
+            basepath = str(resource_file.path.parent) if resource_file.path else None
+            built.append((resource_file, Resource(_frictionless_descriptor(resource_file), basepath=basepath)))
         except failures as exception:
             yield _schema_problem(resource_file, exception)
     package = Package()

@@ -1,0 +1,70 @@
+"""Shared fixtures: a complete, valid package to copy and break, and a CLI runner."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from portal.checks.base import Options
+from portal.cli import main
+from portal.dataset import load_dataset
+from portal.validate import DatasetReport, validate_dataset
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PACKAGES = FIXTURES / "packages"
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Callable[..., Path]:
+    """Copy the complete fixture package as ``tmp_path/<name>``, then apply changes.
+
+    ``descriptor`` is a function that edits the descriptor dict in place; ``files`` maps
+    file names to bytes or text to write (None deletes the file).
+    """
+
+    def make(
+        name: str = "complet", descriptor: Callable[[dict], None] | None = None, files: dict | None = None
+    ) -> Path:
+        folder = tmp_path / name
+        shutil.copytree(PACKAGES / "complet", folder)
+        data = json.loads((folder / "datapackage.json").read_text("utf-8"))
+        data["name"] = name
+        if descriptor:
+            descriptor(data)
+        (folder / "datapackage.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
+        for file_name, content in (files or {}).items():
+            target = folder / file_name
+            if content is None:
+                target.unlink()
+            elif isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, "utf-8")
+        return folder
+
+    return make
+
+
+def check(folder: Path, **options) -> DatasetReport:
+    return validate_dataset(load_dataset(folder), Options(today=options.pop("today", TODAY), **options))
+
+
+def codes(report: DatasetReport) -> list[str]:
+    return [p.code for p in report.problems]
+
+
+@pytest.fixture
+def cli() -> Callable[..., object]:
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return invoke

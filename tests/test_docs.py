@@ -1,0 +1,66 @@
+"""Docs that tests keep honest: every code, command, frequency and theme is documented."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from portal.problems import CODES
+from portal.score import CRITERIA
+from portal.vocabularies import FREQUENCIES, FREQUENCY_ALIASES, LICENCES, THEMES
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "docs" / "reference"
+
+
+def test_generated_reference_is_up_to_date():
+    result = subprocess.run(
+        [sys.executable, "scripts/gen_reference.py", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_problem_code_is_documented_and_no_other():
+    import re
+
+    page = (REFERENCE / "controles.md").read_text("utf-8")
+    table = page.split("<!-- codes:start -->")[1].split("<!-- codes:end -->")[0]
+    documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", table, re.M))
+    assert documented == set(CODES)
+
+
+def test_every_criterion_is_documented():
+    page = (REFERENCE / "controles.md").read_text("utf-8")
+    for criterion in CRITERIA:
+        assert f"| {criterion.label} | {criterion.origin} |" in page
+
+
+def test_profile_documents_every_frequency_theme_and_alias():
+    page = (REFERENCE / "profil.md").read_text("utf-8")
+    for value in [*FREQUENCIES, *FREQUENCY_ALIASES]:
+        assert f"`{value}`" in page, value
+    for code, label in THEMES.items():
+        assert f"| `{code}` | {label} |" in page
+
+
+def test_profile_schema_enumerates_the_same_themes():
+    schema = json.loads((ROOT / "portal" / "schemas" / "portal-datapackage.schema.json").read_text("utf-8"))
+    assert schema["properties"]["theme"]["items"]["enum"] == list(THEMES)
+
+
+def test_open_licences_are_documented():
+    page = (REFERENCE / "controles.md").read_text("utf-8")
+    for licence in LICENCES:
+        if licence.open:
+            assert f"| `{licence.id}` |" in page
+
+
+def test_readme_commands_are_makefile_targets():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    assert "make site" in readme and "make test" in readme
+    assert "\nsite:" in makefile and "\ntest:" in makefile
+    assert "make test" in ci
