@@ -38,9 +38,11 @@ def test_name_must_equal_folder(package):
 
 
 def test_unknown_theme_and_bad_date_format_are_profile_errors(package):
-    report = check(package(descriptor=lambda d: d.update(theme=["POLITIQUE"], created="22/11/2026")))
+    report = check(
+        package(descriptor=lambda d: d.update(theme=["POLITIQUE"], created="2026-11-22", modified="22/11/2026"))
+    )
     fields = {p.field for p in report.problems if p.code == "profile-invalid"}
-    assert fields == {"theme.0", "created"}
+    assert fields == {"theme.0", "created", "modified"}  # created is a datetime, as Frictionless requires
 
 
 # --- licence -------------------------------------------------------------------------------

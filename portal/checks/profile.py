@@ -23,7 +23,7 @@ def _validator():
     schema = json.loads(resources.files("portal").joinpath("schemas/portal-datapackage.schema.json").read_text("utf-8"))
     checker = jsonschema.FormatChecker()
     checker.checks("date-or-date-time")(is_iso_date)
-    checker.checks("date-time-or-date")(is_iso_date)
+    checker.checks("iso-date-time")(is_iso_date_time)
     return jsonschema.Draft202012Validator(schema, format_checker=checker)
 
 
@@ -31,6 +31,16 @@ def is_iso_date(value: object) -> bool:
     if not isinstance(value, str):
         return True
     return parse_iso_date(value) is not None
+
+
+def is_iso_date_time(value: object) -> bool:
+    if not isinstance(value, str) or "T" not in value:
+        return not isinstance(value, str)
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
 
 
 def parse_iso_date(value: str) -> date | None:
@@ -78,6 +88,8 @@ def french_message(error) -> str:
         return f"doit contenir au moins {expected} élément(s)"
     if kind == "uniqueItems":
         return "contient des doublons"
+    if kind == "format" and expected == "iso-date-time":
+        return f"« {error.instance} » n'est pas une date et heure ISO 8601 (AAAA-MM-JJTHH:MM:SSZ)"
     if kind == "format":
         return f"« {error.instance} » n'est pas une date ISO 8601 (AAAA-MM-JJ)"
     if kind == "additionalProperties":
