@@ -1,0 +1,198 @@
+"""Consistency tests for datasets/open-data-collectivites-2018 (figures of the Caisse des Dépôts guide, May 2018)."""
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import frictionless
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "sources" / "seeds"  # the seed texts, versioned with the repo (sources/README.md)
+SEED_FILES = {
+    "Le numérique va-t-il hacker la démocratie locale ? Guide des outils numériques pour la participation citoyenne dans les collectivités territoriales": "004_56e9529fcf5bc638.txt",
+    "Le baromètre de la démocratie locale numérique": "001_0e4ee61ceccbd042.txt",
+    "Baromètre de la démocratie locale numérique, édition 2018 — petit-déjeuner de présentation": "000_7b30abc0d902c566.txt",
+    "Baromètre de la démocratie locale numérique 2018 — présentation au Forum des Interconnectés": "002_a2d547177d00cc3f.txt",
+    "Observatoire des civic tech et de la démocratie numérique — Rapport d'activité 2019": "003_ec87b74959b32593.txt",
+}
+WORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "huit": 8, "trente": 30, "troisième": 3}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ],
+        1,
+    )
+}
+NUMBER = re.compile(r"\d{1,3}(?: \d{3})+(?:,\d+)?|\d+(?:,\d+)?")
+PROVENANCE = ["citation", "source_titre", "source_edition", "source_section"]
+
+
+def normalise(text: str) -> str:
+    """Whitespace collapsed; Markdown emphasis (*) and escaping backslashes removed."""
+    return re.sub(r"\s+", " ", text.replace("*", "").replace("\\", "")).strip()
+
+
+@cache
+def seed_text(titre: str) -> str:
+    path = SEEDS / SEED_FILES[titre]
+    assert path.exists(), f"seed text {path} is missing"
+    return normalise(path.read_text(encoding="utf-8"))
+
+
+def read(resource: str) -> pd.DataFrame:
+    return pd.read_csv(PACKAGE / f"{resource}.csv", dtype=str, keep_default_na=False)
+
+
+def num(value: str) -> float | None:
+    return None if value == "" else float(value)
+
+
+def parse_fr(text: str) -> float:
+    text = text.strip()
+    if text in WORDS:
+        return WORDS[text]
+    return float(text.replace(" ", "").replace(",", "."))
+
+
+def printed_in(printed: str, citation: str) -> bool:
+    """The printed figure occurs in the citation as a whole number (not inside a larger one)."""
+    if printed in WORDS:
+        return re.search(rf"\b{re.escape(printed)}\b", citation, re.IGNORECASE) is not None
+    pattern = rf"(?<![\d,])(?<!\d ){re.escape(printed)}(?!\d|,\d| \d{{3}}(?!\d))"
+    return re.search(pattern, citation) is not None
+
+
+def fr_number(value: float) -> str:
+    """A number written the French way: 35357 -> '35 357', 1.8 -> '1,8'."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", " ")
+    return str(value).replace(".", ",")
+
+
+def dates_in(text: str) -> list[str]:
+    """ISO dates (at the printed precision) found in a French date expression, in order."""
+    found = []
+    for day, month, year in re.findall(
+        r"(?:(\d{1,2}) )?(?:(" + "|".join(MONTHS) + r") ?)?(\d{4})", text, flags=re.IGNORECASE
+    ):
+        iso = year
+        if month:
+            iso += f"-{MONTHS[month.lower()]:02d}"
+            if day:
+                iso += f"-{int(day):02d}"
+        found.append(iso)
+    return found
+
+
+def check_provenance(frame: pd.DataFrame) -> None:
+    for column in PROVENANCE:
+        assert column in frame.columns
+        empty = frame[frame[column].str.strip() == ""]
+        assert empty.empty, f"rows without {column}: {empty.index.tolist()}"
+    for _, row in frame.iterrows():
+        assert normalise(row["citation"]) in seed_text(row["source_titre"]), row["citation"]
+
+
+PACKAGE = ROOT / "datasets" / "open-data-collectivites-2018"
+RESOURCES = ["ouverture-donnees-par-echelon", "collectivites-outils-participation", "seuils-legaux"]
+
+
+@pytest.fixture(scope="module")
+def descriptor() -> dict:
+    return json.loads((PACKAGE / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def test_package_is_valid():
+    report = frictionless.validate(str(PACKAGE / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_every_row_has_provenance_and_a_citation_from_the_guide(resource):
+    check_provenance(read(resource))
+
+
+def test_open_data_counts_are_the_printed_ones():
+    frame = read("ouverture-donnees-par-echelon").set_index("echelon")
+    printed = {"commune": (150, 35357), "epci": (62, 1264), "departement": (33, 98), "region": (12, 18)}
+    assert set(frame.index) == set(printed)
+    for echelon, (ouvertes, total) in printed.items():
+        row = frame.loc[echelon]
+        assert int(row["collectivites_ouvertes"]) == ouvertes
+        assert int(row["collectivites_total"]) == total
+        # the citation is exactly "N libellé sur M", as printed
+        assert row["citation"] == f"{fr_number(ouvertes)} {row['echelon_libelle']} sur {fr_number(total)}"
+        assert row["date_observation"] == "2018-03"
+
+
+def test_computed_share_is_computed_from_the_printed_counts(descriptor):
+    frame = read("ouverture-donnees-par-echelon")
+    for _, row in frame.iterrows():
+        ouvertes, total = int(row["collectivites_ouvertes"]), int(row["collectivites_total"])
+        assert ouvertes <= total
+        assert float(row["part_calculee"]) == round(100 * ouvertes / total, 2)
+    # ...and is declared as computed, not printed
+    fields = {f["name"]: f for f in descriptor["resources"][0]["schema"]["fields"]}
+    assert "CALCULÉE" in fields["part_calculee"]["description"]
+    assert "non imprimée" in fields["part_calculee"]["title"]
+
+
+@pytest.mark.parametrize("resource", ["collectivites-outils-participation"])
+def test_printed_values_occur_in_their_citation(resource):
+    for _, row in read(resource).iterrows():
+        assert printed_in(row["valeur_imprimee"], row["citation"]), row["indicateur_id"]
+        assert parse_fr(row["valeur_imprimee"]) == float(row["valeur"]), row["indicateur_id"]
+
+
+def test_157_collectivities_in_april_2018():
+    frame = read("collectivites-outils-participation").set_index("indicateur_id")
+    row = frame.loc["collectivites-utilisant-outils"]
+    assert float(row["valeur"]) == 157
+    assert row["date_observation"] == "2018-04"
+    assert "(hors open data)" in row["citation"]
+
+
+def test_legal_thresholds():
+    frame = read("seuils-legaux").set_index("seuil_id")
+    expected = {
+        "republique-numerique-habitants": (3500, "habitants", "2018-10-07"),
+        "republique-numerique-agents": (50, "agents", "2018-10-07"),
+        "conseils-de-quartier-habitants": (80000, "habitants", "2002"),
+    }
+    assert set(frame.index) == set(expected)
+    for seuil_id, (seuil, unite, date) in expected.items():
+        row = frame.loc[seuil_id]
+        assert int(row["seuil"]) == seuil and row["unite"] == unite and row["date_application"] == date
+        # "plus de 3 500 habitants", "plus de 50 agents", "plus de 80 000 habitants" as printed
+        assert f"{row['comparaison']} {fr_number(seuil)} {unite}" in row["citation"]
+        assert row["date_application_imprimee"] in row["citation"]
+        assert dates_in(row["date_application_imprimee"]) == [date]
+        if row["date_texte"]:
+            assert row["date_texte_imprimee"] in row["citation"]
+            assert dates_in(row["date_texte_imprimee"]) == [row["date_texte"]]
+
+
+def test_documented_disagreements_are_the_printed_ones(descriptor):
+    guide = seed_text(next(iter(SEED_FILES)))
+    # two different denominators for intercommunalities in the same guide, documented in the notes
+    assert "62 Établissements Publics de Coopération Intercommunale sur 1 264" in guide
+    assert "ntercommunalités (hors métropoles) sur 2 581" in guide
+    assert "2 581" in descriptor["notes"] and "1 264" in descriptor["notes"]
+    # the numerators of the April 2018 infographic are not in the text and are said to be left out
+    assert "ne sont pas publiés" in descriptor["notes"] or "**ils ne sont pas publiés**" in descriptor["notes"]

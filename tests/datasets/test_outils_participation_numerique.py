@@ -1,0 +1,233 @@
+"""Consistency tests for datasets/outils-participation-numerique (figures of the Caisse des Dépôts guide, May 2018)."""
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import frictionless
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "sources" / "seeds"  # the seed texts, versioned with the repo (sources/README.md)
+SEED_FILES = {
+    "Le numérique va-t-il hacker la démocratie locale ? Guide des outils numériques pour la participation citoyenne dans les collectivités territoriales": "004_56e9529fcf5bc638.txt",
+    "Le baromètre de la démocratie locale numérique": "001_0e4ee61ceccbd042.txt",
+    "Baromètre de la démocratie locale numérique, édition 2018 — petit-déjeuner de présentation": "000_7b30abc0d902c566.txt",
+    "Baromètre de la démocratie locale numérique 2018 — présentation au Forum des Interconnectés": "002_a2d547177d00cc3f.txt",
+    "Observatoire des civic tech et de la démocratie numérique — Rapport d'activité 2019": "003_ec87b74959b32593.txt",
+}
+WORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "huit": 8, "trente": 30, "troisième": 3}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ],
+        1,
+    )
+}
+NUMBER = re.compile(r"\d{1,3}(?: \d{3})+(?:,\d+)?|\d+(?:,\d+)?")
+PROVENANCE = ["citation", "source_titre", "source_edition", "source_section"]
+
+
+def normalise(text: str) -> str:
+    """Whitespace collapsed; Markdown emphasis (*) and escaping backslashes removed."""
+    return re.sub(r"\s+", " ", text.replace("*", "").replace("\\", "")).strip()
+
+
+@cache
+def seed_text(titre: str) -> str:
+    path = SEEDS / SEED_FILES[titre]
+    assert path.exists(), f"seed text {path} is missing"
+    return normalise(path.read_text(encoding="utf-8"))
+
+
+def read(resource: str) -> pd.DataFrame:
+    return pd.read_csv(PACKAGE / f"{resource}.csv", dtype=str, keep_default_na=False)
+
+
+def num(value: str) -> float | None:
+    return None if value == "" else float(value)
+
+
+def parse_fr(text: str) -> float:
+    text = text.strip()
+    if text in WORDS:
+        return WORDS[text]
+    return float(text.replace(" ", "").replace(",", "."))
+
+
+def printed_in(printed: str, citation: str) -> bool:
+    """The printed figure occurs in the citation as a whole number (not inside a larger one)."""
+    if printed in WORDS:
+        return re.search(rf"\b{re.escape(printed)}\b", citation, re.IGNORECASE) is not None
+    pattern = rf"(?<![\d,])(?<!\d ){re.escape(printed)}(?!\d|,\d| \d{{3}}(?!\d))"
+    return re.search(pattern, citation) is not None
+
+
+def fr_number(value: float) -> str:
+    """A number written the French way: 35357 -> '35 357', 1.8 -> '1,8'."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", " ")
+    return str(value).replace(".", ",")
+
+
+def dates_in(text: str) -> list[str]:
+    """ISO dates (at the printed precision) found in a French date expression, in order."""
+    found = []
+    for day, month, year in re.findall(
+        r"(?:(\d{1,2}) )?(?:(" + "|".join(MONTHS) + r") ?)?(\d{4})", text, flags=re.IGNORECASE
+    ):
+        iso = year
+        if month:
+            iso += f"-{MONTHS[month.lower()]:02d}"
+            if day:
+                iso += f"-{int(day):02d}"
+        found.append(iso)
+    return found
+
+
+def check_provenance(frame: pd.DataFrame) -> None:
+    for column in PROVENANCE:
+        assert column in frame.columns
+        empty = frame[frame[column].str.strip() == ""]
+        assert empty.empty, f"rows without {column}: {empty.index.tolist()}"
+    for _, row in frame.iterrows():
+        assert normalise(row["citation"]) in seed_text(row["source_titre"]), row["citation"]
+
+
+PACKAGE = ROOT / "datasets" / "outils-participation-numerique"
+RESOURCES = ["outils", "couts-indicatifs", "chiffres-cles"]
+
+
+@pytest.fixture(scope="module")
+def descriptor() -> dict:
+    return json.loads((PACKAGE / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def test_package_is_valid():
+    report = frictionless.validate(str(PACKAGE / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_every_row_has_provenance_and_a_citation_from_its_document(resource):
+    check_provenance(read(resource))
+
+
+def test_tools_named_in_the_brief_are_present():
+    ids = set(read("outils")["outil_id"])
+    for oid in [
+        "cap-collectif",
+        "carticipe-debatomap",
+        "tell-my-city",
+        "collecticity",
+        "opendatasoft",
+        "dans-ma-rue",
+        "fluicity",
+        "open-source-politics",
+        "voxe",
+        "regards-citoyens",
+        "nosdeputes",
+        "lafabriquedelaloi",
+    ]:
+        assert oid in ids, oid
+
+
+def test_tools_rows_are_consistent():
+    frame = read("outils")
+    assert not frame.duplicated(["outil_id", "document"]).any()
+    # one usual name per tool id
+    assert (frame.groupby("outil_id")["nom_usuel"].nunique() == 1).all()
+    for _, row in frame.iterrows():
+        text = seed_text(row["source_titre"])
+        assert row["outil"] in row["citation"], row["outil_id"]
+        if row["description"]:
+            assert normalise(row["description"]) in text, row["outil_id"]
+        if row["evenement_date"]:
+            assert row["evenement_date_imprimee"] in row["citation"], row["outil_id"]
+            assert dates_in(row["evenement_date_imprimee"]) == [row["evenement_date"]], row["outil_id"]
+        else:
+            assert row["evenement_date_imprimee"] == "" and row["evenement"] == ""
+
+
+def test_cap_collectif_is_cited_by_three_documents():
+    frame = read("outils")
+    docs = set(frame[frame["outil_id"] == "cap-collectif"]["document"])
+    assert docs == {"guide-cdc-2018", "barometre-2017", "barometre-2018-interconnectes"}
+
+
+def test_indicative_costs_for_a_city_of_about_40000():
+    frame = read("couts-indicatifs").set_index("cout_id")
+    expected = {
+        "signalement-abonnement": (7000, 15000, "par an"),
+        "cartographie-participative": (15000, 25000, "par démarche de participation citoyenne"),
+        "portail-open-data": (7000, None, "par an"),
+    }
+    for cout_id, (low, high, periode) in expected.items():
+        row = frame.loc[cout_id]
+        assert num(row["cout_min"]) == low and num(row["cout_max"]) == high and row["periode"] == periode
+        assert row["unite"] == "euros"
+        assert int(row["population_reference"]) == 40000
+        assert "environ 40 000 habitants" in row["population_reference_imprimee"]
+
+
+def test_cost_bounds_are_printed_and_ordered():
+    for cout_id, row in read("couts-indicatifs").set_index("cout_id").iterrows():
+        assert normalise(row["cout_imprime"]) in seed_text(row["source_titre"])
+        assert row["cout_imprime"] in row["citation"] or cout_id.startswith("agent")
+        low, high = num(row["cout_min"]), num(row["cout_max"])
+        printed = [parse_fr(n) for n in NUMBER.findall(row["cout_imprime"])]
+        assert printed == [v for v in (low, high) if v is not None][: len(printed)] or printed == [low], cout_id
+        if low is not None and high is not None:
+            assert low <= high
+        if row["population_reference_imprimee"]:
+            assert row["population_reference_imprimee"] in seed_text(row["source_titre"])
+            assert fr_number(float(row["population_reference"])) in row["population_reference_imprimee"]
+
+
+def test_key_figures_match_their_printed_form():
+    for chiffre_id, row in read("chiffres-cles").set_index("chiffre_id").iterrows():
+        printed = [parse_fr(n) for n in NUMBER.findall(row["valeur_imprimee"])]
+        expected = [float(row["valeur"])] + ([float(row["valeur_max"])] if row["valeur_max"] else [])
+        assert printed == expected, chiffre_id
+        for number in NUMBER.findall(row["valeur_imprimee"]):
+            assert printed_in(number, row["citation"]), chiffre_id
+        if row["approximation"]:
+            assert row["approximation"] in row["citation"], chiffre_id
+        if row["unite"] == "pourcentage":
+            assert 0 <= float(row["valeur"]) <= 100
+
+
+def test_count_of_tools_recorded_in_2018():
+    row = read("chiffres-cles").set_index("chiffre_id").loc["outils-recenses-2018"]
+    assert float(row["valeur"]) == 74 and row["approximation"] == "plus de" and row["annee"] == "2018"
+
+
+def test_participatory_budget_disagreement_is_exactly_the_documented_one(descriptor):
+    """The guide's 61 'villes' and 31 % differ from the 2017 barometer's wording; both documented."""
+    guide = seed_text(next(iter(SEED_FILES)))
+    barometre = seed_text("Le baromètre de la démocratie locale numérique")
+    assert "En 2017, 61 villes ont mis en place des budgets participatifs" in guide
+    assert "puisque 61 territoires sont concernés" in barometre
+    assert "31 % de celles-ci conservant en parallèle un vote papier" in guide
+    assert "31% des territoires ayant un budget participatif ont une réunion publique obligatoire" in barometre
+    assert "Le numérique est utilisé pour voter sur les projets pour 43% des territoires" in barometre
+    frame = read("chiffres-cles").set_index("chiffre_id")
+    assert float(frame.loc["bp-villes-2017", "valeur"]) == 61
+    assert float(frame.loc["bp-vote-numerique", "valeur"]) == 43
+    assert float(frame.loc["bp-vote-papier", "valeur"]) == 31
+    assert "61 territoires" in descriptor["notes"] and "réunion publique obligatoire" in descriptor["notes"]
