@@ -69,6 +69,15 @@ def test_printed_text_is_in_the_seed(df, seed):
         assert row["texte_imprime"] == row["texte_imprime"].upper()
 
 
+def test_every_row_has_a_citation_found_in_the_seed(df, seed):
+    for _, row in df.iterrows():
+        assert row["citation"].strip(), row["rang"]
+        assert norm(row["citation"]) in seed, row["rang"]
+        # the citation carries the printed date and the whole printed paragraph
+        assert row["date_imprimee"].upper() in row["citation"], row["rang"]
+        assert row["texte_imprime"] in row["citation"], row["rang"]
+
+
 def test_date_matches_printed_month_and_year(df):
     for _, row in df.iterrows():
         month, year = row["date_imprimee"].split(" ")

@@ -32,6 +32,7 @@ WORDS = {
     "une demie-journée": 0.5,
     "d'une journée": 1,
     "troisième": 3,
+    "trois": 3,
     "quinze": 15,
     "quatre": 4,
     "cinq": 5,
@@ -108,6 +109,8 @@ def test_key_figures():
     assert float(v.loc["barometre-2018-fiches-dispositifs", "valeur"]) == 20
     assert float(v.loc["barometre-2019-entretiens", "valeur"]) == 15
     assert v.loc["barometre-2019-entretiens", "activite_id"] == "barometre-2019"
+    assert float(v.loc["article-perspectives-internationales-questions", "valeur"]) == 3
+    assert v.loc["article-perspectives-internationales-questions", "texte_imprime"] == "Trois questions"
 
 
 def test_fourteen_moments_of_the_day_add_up():
