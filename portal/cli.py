@@ -62,5 +62,46 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool, today: d
     sys.exit(0 if report.valid else 1)
 
 
+@main.command()
+@click.help_option("-h", "--help", help="Afficher cette aide.")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path(".cache/charts"),
+    show_default=True,
+    help="Dossier des graphiques produits (un sous-dossier par jeu).",
+)
+def charts(paths: tuple[Path, ...], out: Path) -> None:
+    """Construit les graphiques déclarés (views) : Vega-Lite, SVG, PNG, CSV et texte alternatif.
+
+    Un graphique dont la déclaration et les données n'ont pas changé n'est pas redessiné.
+    Code de sortie : 0 si tous les graphiques sont construits, 1 sinon.
+    """
+    from portal.charts.render import ChartError, build_charts
+    from portal.dataset import dataset_folders, load_dataset
+    from portal.progress import progress_bar
+
+    folders, problems = dataset_folders(list(paths) or [Path("datasets")])
+    failures = [p.message for p in problems]
+    rendered = unchanged = 0
+    for folder in progress_bar(folders, "Graphiques"):
+        dataset = load_dataset(folder)
+        if not dataset.loaded:
+            failures.append(dataset.load_problems[0].message)
+            continue
+        try:
+            built = build_charts(dataset, out)
+        except ChartError as error:
+            failures.append(str(error))
+            continue
+        rendered += sum(c.rendered for c in built)
+        unchanged += sum(not c.rendered for c in built)
+    for failure in failures:
+        click.echo(f"erreur : {failure}", err=True)
+    click.echo(f"{rendered + unchanged} graphiques dans {out} : {rendered} dessinés, {unchanged} inchangés.")
+    sys.exit(1 if failures else 0)
+
+
 if __name__ == "__main__":
     main()

@@ -219,6 +219,18 @@ CODES: dict[str, CodeInfo] = {
         "error",
         no_open_format="aucune ressource n'est dans un format ouvert",
     ),
+    # chart declarations (views)
+    **_codes(
+        "views",
+        None,
+        "error",
+        view_invalid="une déclaration de graphique est mal formée",
+        view_type_unknown="le type de graphique n'existe pas",
+        view_resource_unknown="le graphique porte sur une ressource qui n'existe pas",
+        view_field_unknown="le graphique utilise un champ qui n'existe pas",
+        view_type_mismatch="le champ des valeurs d'un graphique n'est pas numérique",
+        view_too_many_rows="le graphique aurait plus de 5 000 lignes de données",
+    ),
     # personal data
     **_codes(
         "personal-data",

@@ -64,3 +64,17 @@ def test_readme_commands_are_makefile_targets():
     assert "make site" in readme and "make test" in readme
     assert "\nsite:" in makefile and "\ntest:" in makefile
     assert "make test" in ci
+
+
+def test_chart_declaration_is_documented():
+    from portal.charts.declaration import AGGREGATES, CHART_TYPES, FORMATS, RAW, View
+
+    page = (REFERENCE / "graphiques.md").read_text("utf-8")
+    for chart_type in (*CHART_TYPES, RAW):
+        assert f"| `{chart_type}` |" in page, chart_type
+    properties = [f for f in View.__dataclass_fields__ if f not in {"declaration"}]
+    for name in properties:
+        assert f"`{name}`" in page, name
+    for value in (*FORMATS, *AGGREGATES):
+        assert f"`{value}`" in page, value
+    assert "5 000 lignes" in page

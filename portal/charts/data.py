@@ -1,0 +1,99 @@
+"""The data behind a chart: a resource read with its schema's types, filtered, aggregated, sorted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from portal.charts.declaration import MAX_ROWS, View
+from portal.files import csv_dialect
+
+
+class TooManyRows(ValueError):
+    def __init__(self, rows: int):
+        super().__init__(rows)
+        self.rows = rows
+
+
+def _to_number(series: pd.Series, field: dict[str, Any]) -> pd.Series:
+    text = series.astype("string").str.strip()
+    group = field.get("groupChar")
+    if isinstance(group, str) and group:
+        text = text.str.replace(group, "", regex=False)
+    decimal = field.get("decimalChar")
+    if isinstance(decimal, str) and decimal and decimal != ".":
+        text = text.str.replace(decimal, ".", regex=False)
+    return pd.to_numeric(text.replace("", pd.NA), errors="coerce")
+
+
+def read_table(path: Path, resource: dict[str, Any], encoding: str = "utf-8-sig") -> pd.DataFrame:
+    """A CSV resource as a DataFrame: numbers as numbers (schema types), everything else as text."""
+    dialect = csv_dialect(resource)
+    frame = pd.read_csv(
+        path,
+        sep=dialect["delimiter"],
+        quotechar=dialect["quotechar"],
+        dtype=str,
+        keep_default_na=False,
+        encoding=encoding,
+    )
+    schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
+    for field in schema.get("fields") or []:
+        name = field.get("name")
+        if name not in frame.columns:
+            continue
+        kind = field.get("type")
+        if kind == "integer" or kind == "year":
+            frame[name] = _to_number(frame[name], field).astype("Int64")
+        elif kind == "number":
+            frame[name] = _to_number(frame[name], field).astype("Float64")
+    return frame
+
+
+def _matches(column: pd.Series, wanted: Any) -> pd.Series:
+    values = wanted if isinstance(wanted, list) else [wanted]
+    # Compare as text so that 2018 matches "2018" whatever the column's type.
+    texts = {str(v) for v in values}
+    return column.astype("string").isin(texts)
+
+
+def chart_data(view: View, table: pd.DataFrame) -> pd.DataFrame:
+    """The rows the chart shows, at most MAX_ROWS (TooManyRows otherwise: aggregate first)."""
+    frame = table
+    for field_name, wanted in view.filter.items():
+        frame = frame[_matches(frame[field_name], wanted)]
+    if view.aggregate and view.value_field:
+        keys = [f for f in view.fields if f != view.value_field]
+        grouped = frame.groupby(keys, sort=False, dropna=False)[view.value_field]
+        frame = (grouped.size() if view.aggregate == "count" else grouped.agg(view.aggregate)).reset_index(
+            name=view.value_field
+        )
+    if len(frame) > MAX_ROWS:
+        raise TooManyRows(len(frame))
+    if view.sort in {"x", "-x", "y", "-y"}:
+        channel = view.sort.lstrip("-")
+        field_name = getattr(view, channel)
+        frame = frame.sort_values(field_name, ascending=not view.sort.startswith("-"), kind="stable")
+    columns = view.fields or list(frame.columns)
+    return frame[columns].reset_index(drop=True)
+
+
+def unit_of(view: View, table: pd.DataFrame) -> str:
+    """The number format of the chart: declared, or read from a single-valued unit column."""
+    if view.format:
+        return view.format
+    frame = table
+    for field_name, wanted in view.filter.items():
+        frame = frame[_matches(frame[field_name], wanted)]
+    for column in ("unite", "unit", "unité"):
+        if column in frame.columns:
+            units = set(frame[column].dropna().unique())
+            if len(units) == 1:
+                unit = units.pop()
+                if unit in {"pourcentage", "%", "percent"}:
+                    return "pourcentage"
+                if str(unit).startswith("euro"):
+                    return "euros"
+    return "nombre"

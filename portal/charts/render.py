@@ -1,0 +1,151 @@
+"""Per chart: Vega-Lite JSON, static SVG and PNG (vl-convert), the data as CSV, and the text alternative.
+
+A chart whose specification (declaration, data and theme together) has not changed is not
+rendered again: its content hash is kept beside its outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from portal.charts import theme
+from portal.charts.build import vega_lite_spec
+from portal.charts.data import chart_data, read_table, unit_of
+from portal.charts.declaration import View, read_views
+from portal.charts.summary import table_rows, text_alternative
+from portal.dataset import Dataset
+from portal.files import resolve
+
+# d3's fr-FR locale with the narrow no-break space of French typography for thousands, so that
+# the charts and the tables (Babel, CLDR) write numbers alike: "1 234,5", "12 %", "1,82 €".
+FORMAT_LOCALE = {
+    "decimal": ",",
+    "thousands": "\u202f",
+    "grouping": [3],
+    "currency": ["", "\u00a0€"],
+    "percent": "\u202f%",
+}
+RENDERER = "portal-charts/2"  # bump to re-render every chart after a change of the renderer
+OUTPUTS = ("vl.json", "svg", "png", "csv", "json")
+
+
+@dataclass
+class Chart:
+    """A built chart: where its files are, and whether this run had to render it."""
+
+    dataset: str
+    view: View
+    folder: Path
+    rendered: bool
+    summary: str
+    unit: str
+
+    def path(self, suffix: str) -> Path:
+        return self.folder / f"{self.view.name}.{suffix}"
+
+
+def default_source(dataset: Dataset) -> str | None:
+    sources = dataset.objects("sources")
+    if not sources:
+        return None
+    first = sources[0]
+    edition = f", {first['edition']}" if first.get("edition") else ""
+    return f"{first.get('title')}{edition}"
+
+
+def accessible_svg(svg: str, element_id: str, title: str, summary: str) -> str:
+    """The SVG announced as one image, named by its title and described by the text alternative."""
+    from html import escape
+
+    head, rest = svg.split(">", 1)
+    head = head.replace("<svg ", f'<svg role="img" aria-labelledby="{element_id}-titre {element_id}-desc" ', 1)
+    labels = (
+        f'<title id="{element_id}-titre">{escape(title)}</title><desc id="{element_id}-desc">{escape(summary)}</desc>'
+    )
+    return f"{head}>{labels}{rest}"
+
+
+def content_hash(spec: dict) -> str:
+    versions = {"renderer": RENDERER, "locale": FORMAT_LOCALE}
+    payload = json.dumps({"spec": spec, **versions}, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(payload).hexdigest()
+
+
+def render_view(dataset: Dataset, view: View, tables: dict[str, pd.DataFrame], out: Path) -> Chart:
+    table = tables[view.resource]
+    data = chart_data(view, table)
+    unit = unit_of(view, table)
+    summary = text_alternative(view, data, unit)
+    source = view.source or default_source(dataset)
+    spec = vega_lite_spec(view, data, unit, source, summary)
+    folder = out / dataset.name
+    folder.mkdir(parents=True, exist_ok=True)
+    chart = Chart(dataset.name, view, folder, rendered=False, summary=summary, unit=unit)
+    digest = content_hash(spec)
+    stamp = chart.path("sha256")
+    if stamp.exists() and stamp.read_text() == digest and all(chart.path(s).exists() for s in OUTPUTS):
+        return chart
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(spec, format_locale=FORMAT_LOCALE)
+    svg = accessible_svg(svg, f"graphique-{dataset.name}-{view.name}", view.title, summary)
+    png = vl_convert.vegalite_to_png(spec, scale=2, format_locale=FORMAT_LOCALE)
+    headers, rows = table_rows(view, data, unit)
+    alternative = {"title": view.title, "summary": summary, "unit": unit, "headers": headers, "rows": rows}
+    chart.path("vl.json").write_text(json.dumps(spec, ensure_ascii=False, indent=1), "utf-8")
+    chart.path("svg").write_text(svg, "utf-8")
+    chart.path("png").write_bytes(png)
+    data.to_csv(chart.path("csv"), index=False, encoding="utf-8")
+    chart.path("json").write_text(json.dumps(alternative, ensure_ascii=False, indent=1), "utf-8")
+    stamp.write_text(digest)  # last: an interrupted render is redone next time
+    chart.rendered = True
+    return chart
+
+
+def load_tables(dataset: Dataset, views: list[View]) -> dict[str, pd.DataFrame]:
+    tables: dict[str, pd.DataFrame] = {}
+    for resource in dataset.resources:
+        name = resource.get("name")
+        if name in {v.resource for v in views} and name not in tables:
+            located = resolve(dataset, resource, allow_remote=False)
+            if located.path is None:
+                raise FileNotFoundError(located.label)
+            tables[name] = read_table(located.path, resource, "utf-8-sig")
+    return tables
+
+
+class ChartError(ValueError):
+    """A dataset whose charts cannot be built, with the one-line reason."""
+
+
+def build_charts(dataset: Dataset, out: Path) -> list[Chart]:
+    """Every chart a dataset declares; ChartError names the dataset, the view and the fix."""
+    from portal.charts.data import TooManyRows
+
+    views, problems = read_views(dataset.descriptor or {})
+    if problems:
+        first = problems[0]
+        raise ChartError(f"{dataset.name} : {first.message}. {first.fix}")
+    try:
+        tables = load_tables(dataset, views)
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        raise ChartError(
+            f"{dataset.name} : données illisibles ({error}). Lancez portal validate pour le détail."
+        ) from None
+    charts = []
+    for view in views:
+        try:
+            charts.append(render_view(dataset, view, tables, out))
+        except TooManyRows as too_many:
+            raise ChartError(
+                f"{dataset.name} : la vue « {view.name} » montrerait {too_many.rows} lignes. Filtrez ou agrégez."
+            ) from None
+    return charts
+
+
+__all__ = ["Chart", "ChartError", "build_charts", "render_view", "theme"]
