@@ -26,6 +26,8 @@ def _label(row: pd.Series, view: View) -> str:
 def text_alternative(view: View, data: pd.DataFrame, unit: str) -> str:
     """E.g. « Diagramme en barres horizontales : Les répondants. 5 valeurs. Les plus élevées : … »."""
     sentences = [f"{TYPE_NAMES[view.type]} : {view.title.rstrip('.')}."]
+    if isinstance(view.description, str) and view.description.strip():
+        sentences.append(view.description.strip())
     value = view.value_field
     if value is None or value not in data.columns:
         sentences.append(f"{len(data)} ligne{'s' if len(data) > 1 else ''} de données, détaillées dans le tableau.")
