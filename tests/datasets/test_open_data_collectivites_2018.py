@@ -196,3 +196,82 @@ def test_documented_disagreements_are_the_printed_ones(descriptor):
     assert "2 581" in descriptor["notes"] and "1 264" in descriptor["notes"]
     # the numerators of the April 2018 infographic are not in the text and are said to be left out
     assert "ne sont pas publiés" in descriptor["notes"] or "**ils ne sont pas publiés**" in descriptor["notes"]
+
+
+# --- completeness of the guide: every number of its text is published, or documented as not data ---
+
+GUIDE_PACKAGES = ["open-data-collectivites-2018", "etudes-de-cas-collectivites", "outils-participation-numerique"]
+NUMBER_WORDS = re.compile(
+    r"\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|quarante|cinquante|cent|mille|troisième)\b",
+    re.IGNORECASE,
+)
+# Numbers of the guide's text that are not data, each with the excerpt (normalised text of the guide) that holds
+# it and the words of a package's `notes` that document why it is not transcribed.
+NOT_DATA = [
+    ("Mon Projet pour la planète1,", "l'appel de note « 1 » de la préface"),
+    ("^{1.} Mon Projet pour la planète", "l'appel de note « 1 » de la préface"),
+    ("(www. opencitiz.com) en mai 2018.", "la date d'édition du guide"),
+    ("ADEME, décembre 2016.", "ADEME, décembre 2016"),
+    ("Des fonctionnalités nouvelles et augmentées 9 Où en sont", "« 9 » et « 33 »"),
+    ("villes de plus de 100 000 habitants", "villes de plus de 100 000 habitants"),
+    ("une ambition 2020 - Guide pratique, Territorial éditions, 2017.", "« Pour aller plus loin »"),
+    ("Modernisation de l'Action Publique, novembre 2017", "« Pour aller plus loin »"),
+    ("par OpenCitiz, mars 2018.", "la date de l'étude OpenCitiz"),
+    ("- 1. Les consultations réalisées en amont", "numéros de listes"),
+    ("- 2. Les consultations réalisées au cours", "numéros de listes"),
+    ("- 3. Les consultations réalisées en aval", "numéros de listes"),
+    ("(cf. partie 3)", "cf. partie 3"),
+    ("Iddri, FING, avril 2018", "« Pour aller plus loin »"),
+    ("l'article L 103-2 du code de l'urbanisme", "L 103-2"),
+    ("ADEME, Décembre 2016. - Mémento n°17,", "« Pour aller plus loin »"),
+    ("Territoires Conseils, Groupe Caisse des Dépôts, Septembre 2017.", "« Pour aller plus loin »"),
+    ("Étude IDDRI, 2017.", "« Pour aller plus loin »"),
+    ("territoires, Financement Participatif France, 2017. JE SOUHAITE", "Financement Participatif France, 2017"),
+    ("territoires Financement Participatif France, 2017. - http", "« Pour aller plus loin »"),
+    ("communiquer après la campagne 4 Conseil d'experte", "« 4 » et « 3 »"),
+    ("tournées citoyennes, etc) 3 Diversifier", "« 4 » et « 3 »"),
+    ("services publics 33 Où en sont les territoires?", "« 9 » et « 33 »"),
+    ("En mars 2018, de nombreux territoires", "« En mars 2018 »"),
+    ("Résultats de mars 2018, Observatoire opendata", "« Résultats de mars 2018 »"),
+    ("OpenDataSoft, 2012", "« Pour aller plus loin »"),
+    ("1. Protéger les données personnelles", "critères de choix"),
+    ("2. Mettre en place une plateforme loyale", "critères de choix"),
+    ("3. Appliquer le principe de réversibilité", "critères de choix"),
+    ("1. « Comment inclure tous les publics", "questions de la dernière partie"),
+    ("2. « Comment s'assurer d'un niveau", "questions de la dernière partie"),
+    ("3. « Quel est le coût moyen", "questions de la dernière partie"),
+    ("elle a été établie en mai 2018", "établie en mai 2018"),
+    ("souffrant de deux biais", "« deux biais »"),
+    ("Les cinq fonctionnalités", "« cinq fonctionnalités »"),
+    ("se traduit par trois modalités", "« trois modalités »"),
+    ("qui permet à deux programmes logiciels", "« deux programmes logiciels »"),
+    ("Les dix points essentiels pour ouvrir ses données", "« Les dix points essentiels pour ouvrir ses données »"),
+    ("Lors de cette troisième édition", "« Lors de cette troisième édition »"),
+]
+
+
+def test_every_number_of_the_guide_is_published_or_documented_as_not_data():
+    guide = seed_text(next(iter(SEED_FILES)))
+    spans = []
+    notes = ""
+    for name in GUIDE_PACKAGES:
+        folder = ROOT / "datasets" / name
+        notes += json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["notes"]
+        for path in folder.glob("*.csv"):
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            for column in frame.columns:
+                for cell in frame[column]:
+                    # citations, and long printed excerpts (e.g. "pour les villes de taille moyenne (environ 40 000 habitants)")
+                    if column == "citation" or len(cell) >= 30:
+                        text = normalise(cell)
+                        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(text), guide)]
+    for excerpt, documented_by in NOT_DATA:
+        assert excerpt in guide, excerpt
+        assert documented_by in notes, documented_by
+        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(excerpt), guide)]
+    missing = [
+        guide[max(0, m.start() - 40) : m.end() + 20]
+        for m in [*NUMBER.finditer(guide), *NUMBER_WORDS.finditer(guide)]
+        if not any(start <= m.start() and m.end() <= end for start, end in spans)
+    ]
+    assert missing == [], missing

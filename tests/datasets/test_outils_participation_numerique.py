@@ -231,3 +231,94 @@ def test_participatory_budget_disagreement_is_exactly_the_documented_one(descrip
     assert float(frame.loc["bp-vote-numerique", "valeur"]) == 43
     assert float(frame.loc["bp-vote-papier", "valeur"]) == 31
     assert "61 territoires" in descriptor["notes"] and "réunion publique obligatoire" in descriptor["notes"]
+
+
+# Every tool, platform, provider or organisation named in the five documents (as printed), by document title.
+# Each must have a row in `outils` (tool, usual name or publisher column) or be listed in the notes as left out.
+NAMED = {
+    "Le numérique va-t-il hacker la démocratie locale ? Guide des outils numériques pour la participation citoyenne dans les collectivités territoriales": [
+        "Carticipe",
+        "Debatomap",
+        "Tell My City",
+        "Spallian",
+        "Dans Ma Rue",
+        "Cap Collectif",
+        "Collecticity",
+        "OpenDataSoft",
+        "Oze Tous pour la Manche",
+        "Kocorico",
+        "projet-participatif.ardeche.fr",
+        "Mon Projet pour la planète",
+        "Twitter",
+        "Facebook",
+        "Instagram",
+        "OpenCitiz",
+        "Opendata France",
+        "Financement Participatif France",
+        "Opendatalab Occitanie",
+        "lesbudgetsparticipatifs.fr",
+        "budgetparticipatif.info",
+        "financeparticipative.org",
+        "World Wide Views",
+        "Chronos",
+        "Territoires Conseils",
+        "Observatoire opendata des territoires",
+    ],
+    "Le baromètre de la démocratie locale numérique": ["Cap Collectif", "Parlement & Citoyens", "Démocratie Ouverte"],
+    "Baromètre de la démocratie locale numérique, édition 2018 — petit-déjeuner de présentation": [
+        "Facebook",
+        "Twitter",
+        "Instagram",
+        "You tube",
+    ],
+    "Baromètre de la démocratie locale numérique 2018 — présentation au Forum des Interconnectés": [
+        "Regards Citoyens",
+        "NosDéputés",
+        "NosSénateurs",
+        "LaFabriqueDeLaLoi",
+        "Etalab",
+        "Voxe.org",
+        "Knight Foundation",
+        "Cap Collectif",
+        "Liberté Living Lab",
+        "Fluicity",
+        "Open Source Politics",
+        "MardiGital",
+    ],
+    "Observatoire des civic tech et de la démocratie numérique — Rapport d'activité 2019": [
+        "CitizenLab",
+        "D21",
+        "Accropolis",
+        "Voxe",
+        "Decidim",
+        "Change.org",
+        "Facebook",
+        "Code for France",
+        "Open Débat",
+        "Dialogue citoyen",
+        "Scop La Péniche",
+        "Skoli",
+        "Mémopol",
+        "NordOuvert",
+        "Etat d'Esprit- Stratis",
+        "GIS Participation et Démocratie",
+        "Liberté Living Lab",
+        "Open Data France",
+        "#HackGDN",
+        "Nuit du Code Citoyen",
+        "TICTeC",
+    ],
+}
+
+
+def test_every_named_tool_is_published_or_documented_as_left_out(descriptor):
+    frame = read("outils")
+    published = " | ".join(
+        " | ".join(frame[column]) for column in ["outil", "nom_usuel", "editeur", "evenement"]
+    ).lower()
+    notes = descriptor["notes"].lower()
+    for titre, names in NAMED.items():
+        text = seed_text(titre).lower()
+        for name in names:
+            assert name.lower() in text, (titre, name)
+            assert name.lower() in published or name.lower() in notes, name
