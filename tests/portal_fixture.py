@@ -1,0 +1,41 @@
+"""A small fixture portal: the real mkdocs.yml, docs/ and overrides/, over fixture datasets."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ROOT / "tests" / "fixtures" / "packages"
+MKDOCS = Path(sys.executable).with_name("mkdocs")
+
+
+def make_portal(folder: Path, packages: list[str], site_url: str | None = "http://127.0.0.1:8000/") -> Path:
+    """A portal project in ``folder`` whose datasets are copies of fixture packages."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("docs", "overrides"):
+        shutil.copytree(ROOT / name, folder / name, dirs_exist_ok=True)
+    config = (ROOT / "mkdocs.yml").read_text("utf-8")
+    config = config.replace("  - portal/site/mkdocs_hook.py", f"  - {ROOT / 'portal' / 'site' / 'mkdocs_hook.py'}")
+    if site_url is None:
+        config = "\n".join(line for line in config.splitlines() if not line.startswith("site_url:"))
+    else:
+        config = config.replace(yaml.safe_load(config.split("docs_dir")[0])["site_url"], site_url)
+    (folder / "mkdocs.yml").write_text(config, "utf-8")
+    for package in packages:
+        shutil.copytree(PACKAGES / package, folder / "datasets" / package, dirs_exist_ok=True)
+    return folder
+
+
+def mkdocs_build(folder: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(MKDOCS), "build", "--strict", "-f", str(folder / "mkdocs.yml")],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+    )
