@@ -3,7 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install site serve test lint validate clean
+.PHONY: install browser site serve test lint validate clean bench
+
+# Run as root on CI and fresh machines; elsewhere through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +31,15 @@ lint: install
 	$(BIN)/ruff check portal tests scripts
 	$(BIN)/ruff format --check portal tests scripts
 
+## What the browser tests need: Debian's Chromium and axe-core from npm.
+browser:
+	command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --silent
+
 ## The whole test suite, with everything it needs installed first.
-test: install
+test: install browser
 	$(BIN)/ruff check portal tests scripts
+	$(BIN)/python scripts/gen_reference.py --check
 	$(BIN)/python -m pytest
 
 clean:

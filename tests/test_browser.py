@@ -1,0 +1,149 @@
+"""The built portal in a real headless Chromium (Debian's), driven by Playwright.
+
+One page of each type: no console error, no request leaving localhost, charts visible,
+download links answering 200 with the right content type, and axe-core reporting no serious
+or critical accessibility violation.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.portal_fixture import ROOT, make_portal, mkdocs_build
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = [
+    "",
+    "catalogue/",
+    "jeux/graphiques/",
+    "enquetes/graphiques/",
+    "enquetes/evolution/",
+    "qualite/",
+    "guide/ouvrir-ses-donnees/",
+    "reutiliser/",
+    "accessibilite/",
+]
+CONTENT_TYPES = {".csv": "text/csv", ".json": "application/json", ".zip": "application/zip",
+                 ".svg": "image/svg+xml", ".png": "image/png"}
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".csv": "text/csv", ".json": "application/json"}
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("navigateur")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(folder / "site")))
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    make_portal(folder, ["complet", "graphiques"], site_url=base)
+    result = mkdocs_build(folder)
+    assert result.returncode == 0, result.stderr
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield base
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Chromium is missing: make test installs Debian's chromium package"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield launched
+        launched.close()
+
+
+def open_page(browser, url: str):
+    page = browser.new_page()
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", lambda request: requests.append(request.url))
+    response = page.goto(url, wait_until="networkidle")
+    return page, response, errors, requests
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_cleanly_offline_and_accessibly(browser, server, path):
+    page, response, errors, requests = open_page(browser, server + path)
+    assert response.status == 200
+    assert errors == []
+    foreign = [url for url in requests if not url.startswith(server) and not url.startswith("data:")]
+    assert foreign == [], "requests left localhost"
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in results["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    page.close()
+
+
+def test_charts_are_visible_and_become_interactive(browser, server):
+    page, _, errors, _ = open_page(browser, server + "jeux/graphiques/")
+    figures = page.locator("figure.portal-chart")
+    assert figures.count() == 8
+    page.wait_for_selector("figure.portal-chart .portal-chart-interactive svg", timeout=15000)
+    for index in range(figures.count()):
+        box = figures.nth(index).bounding_box()
+        assert box and box["height"] > 100
+    # The interactive view keeps the text alternative as its accessible name.
+    label = page.locator("figure.portal-chart .portal-chart-interactive svg").first.get_attribute("aria-label")
+    assert label.startswith("Diagramme en barres horizontales")
+    assert errors == []
+    page.close()
+
+
+def test_charts_read_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "jeux/graphiques/")
+    image = page.locator("figure.portal-chart img").first
+    image.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 100", arg=image.element_handle())
+    assert image.get_attribute("alt").startswith("Diagramme en barres horizontales : Les répondants en 2018.")
+    assert page.locator("figure.portal-chart details table caption").count() == 8
+    context.close()
+
+
+def test_download_links_answer_with_the_right_content_type(browser, server):
+    page, _, _, _ = open_page(browser, server + "jeux/graphiques/")
+    links = page.eval_on_selector_all(
+        "table.downloads a, .chart-links a[download]", "links => links.map(a => a.href)"
+    )
+    assert len(links) >= 2 * 3 + 2 + 8 * 4
+    for link in links:
+        response = page.request.get(link)
+        suffix = ".vl.json" if link.endswith(".vl.json") else Path(link).suffix
+        assert response.status == 200, link
+        assert response.headers["content-type"].startswith(CONTENT_TYPES[".json" if suffix == ".vl.json" else suffix]), link
+    page.close()
+
+
+def test_catalogue_filters_with_javascript(browser, server):
+    page, _, errors, _ = open_page(browser, server + "catalogue/")
+    form = page.locator("form.catalogue-filters")
+    assert form.is_visible()
+    page.select_option("select[name=keywords]", "test")
+    assert page.locator("#catalogue-results article").count() == 1
+    assert "1 jeu correspond" in page.locator(".filter-count").inner_text()
+    assert errors == []
+    page.close()
