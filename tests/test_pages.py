@@ -1,0 +1,64 @@
+"""Golden files for the generated pages: the pipeline's Markdown, with a fixed date and base URL.
+
+Refresh after an intended change with ``UPDATE_GOLDEN=1 pytest tests/test_pages.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from portal.site.build import SiteError, generate
+from portal.site.pages import PAGE_SIZE, Site, paginate
+from tests.conftest import PACKAGES
+
+GOLDEN = Path(__file__).parent / "golden" / "pages"
+SITE = Site(base_url="https://portail.example.org/", today=date(2026, 11, 22))
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    root = tmp_path_factory.mktemp("generation")
+    for name in ("complet", "graphiques"):
+        shutil.copytree(PACKAGES / name, root / "datasets" / name)
+    return generate(root / "datasets", root / "work", SITE, root / "cache")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "index.md",
+        "catalogue/index.md",
+        "qualite/index.md",
+        "jeux/complet/index.md",
+        "jeux/graphiques/index.md",
+        "enquetes/index.md",
+        "enquetes/graphiques/index.md",
+        "enquetes/evolution/index.md",
+    ],
+)
+def test_golden_pages(generated, page):
+    text = generated.pages[page]
+    golden = GOLDEN / (page.replace("/", "__"))
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text, "utf-8")
+    assert text == golden.read_text("utf-8"), "UPDATE_GOLDEN=1 to accept an intended change"
+
+
+def test_dataset_with_errors_stops_generation_with_its_name(tmp_path):
+    shutil.copytree(PACKAGES / "complet", tmp_path / "datasets" / "complet")
+    (tmp_path / "datasets" / "complet" / "participation.csv").write_text(
+        "annee,dispositif,participants,budget\nx,y,z,0\n"
+    )
+    with pytest.raises(SiteError, match=r"- complet : .*ligne 2, champ « annee » : « x » n'est pas un entier"):
+        generate(tmp_path / "datasets", tmp_path / "work", SITE, tmp_path / "cache")
+
+
+def test_pages_do_not_grow_with_the_catalogue():
+    items = list(range(1000))
+    chunks = paginate(items)
+    assert len(chunks) == 1000 // PAGE_SIZE and max(len(c) for c in chunks) == PAGE_SIZE
