@@ -30,8 +30,13 @@ PAGES = [
     "reutiliser/",
     "accessibilite/",
 ]
-CONTENT_TYPES = {".csv": "text/csv", ".json": "application/json", ".zip": "application/zip",
-                 ".svg": "image/svg+xml", ".png": "image/png"}
+CONTENT_TYPES = {
+    ".csv": "text/csv",
+    ".json": "application/json",
+    ".zip": "application/zip",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+}
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -63,8 +68,15 @@ def browser():
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield launched
         launched.close()
@@ -91,8 +103,11 @@ def test_page_loads_cleanly_offline_and_accessibly(browser, server, path):
     assert page.evaluate("document.documentElement.lang") == "fr"
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in results["violations"]
-               if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
     page.close()
 
@@ -126,15 +141,15 @@ def test_charts_read_without_javascript(browser, server):
 
 def test_download_links_answer_with_the_right_content_type(browser, server):
     page, _, _, _ = open_page(browser, server + "jeux/graphiques/")
-    links = page.eval_on_selector_all(
-        "table.downloads a, .chart-links a[download]", "links => links.map(a => a.href)"
-    )
+    links = page.eval_on_selector_all("table.downloads a, .chart-links a[download]", "links => links.map(a => a.href)")
     assert len(links) >= 2 * 3 + 2 + 8 * 4
     for link in links:
         response = page.request.get(link)
         suffix = ".vl.json" if link.endswith(".vl.json") else Path(link).suffix
         assert response.status == 200, link
-        assert response.headers["content-type"].startswith(CONTENT_TYPES[".json" if suffix == ".vl.json" else suffix]), link
+        assert response.headers["content-type"].startswith(
+            CONTENT_TYPES[".json" if suffix == ".vl.json" else suffix]
+        ), link
     page.close()
 
 

@@ -93,7 +93,7 @@ def test_outputs_per_chart(built):
     alternative = json.loads(chart.path("json").read_text("utf-8"))
     assert alternative["summary"] == (
         "Diagramme en barres horizontales : Les répondants en 2018. 3 valeurs. Les plus élevées : "
-        "Communes : 71\u202f%; Intercommunalités et métropoles de plus de 100 000 habitants : 23\u202f%; "
+        "Communes : 71\u202f%\u00a0; Intercommunalités et métropoles de plus de 100 000 habitants : 23\u202f%\u00a0; "
         "Services de l'État : 6\u202f%. Base : 70 répondants."
     )
     assert alternative["rows"][0] == ["Communes", "71\u202f%"]
@@ -181,3 +181,26 @@ def test_views_must_be_a_list_of_objects():
     assert views == [] and [p.code for p in problems] == ["view-invalid"]
     views, problems = read_views({"resources": [], "views": ["texte"]})
     assert [p.code for p in problems] == ["view-invalid"]
+
+
+def test_facets_keep_file_order(charts_package, tmp_path):
+    data = charts_package / "reponses.csv"
+    lines = data.read_text("utf-8").splitlines()
+    # Put the 2018 budget rows before the 2017 one.
+    budget_2017 = [line for line in lines if line.startswith("budget,2017")]
+    others = [line for line in lines if not line.startswith("budget,2017")]
+    data.write_text("\n".join(others + budget_2017) + "\n", "utf-8")
+    [chart] = [c for c in build_charts(load_dataset(charts_package), tmp_path / "out") if c.view.name == "budget"]
+    texts = svg_texts(chart)
+    assert texts.index("2018") < texts.index("2017")
+
+
+def test_default_source_names_the_edition_once():
+    from portal.charts.render import default_source
+    from portal.dataset import Dataset
+
+    def source(title, edition):
+        return default_source(Dataset(Path("x"), {"sources": [{"title": title, "edition": edition}]}))
+
+    assert source("Baromètre, édition 2017", "2017") == "Baromètre, édition 2017"
+    assert source("Enquête fictive", "2018") == "Enquête fictive, 2018"

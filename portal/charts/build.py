@@ -133,7 +133,9 @@ def vega_lite_spec(view: View, data: pd.DataFrame, unit: str, source: str | None
         built = layers.properties(width=theme.WIDTH - 200, height=alt.Step(step))
 
     if view.facet:
-        built = built.facet(row=alt.Row(f"{view.facet}:N", title=None, sort=None)).resolve_scale(y="independent")
+        # The panels in file order: Vega-Lite sorts facets unless given the order explicitly.
+        order = list(dict.fromkeys(data[view.facet].tolist()))
+        built = built.facet(row=alt.Row(f"{view.facet}:N", title=None, sort=order)).resolve_scale(y="independent")
     source_line = _source_line(source, theme.WIDTH - 200 if view.type not in {"line", "bar"} else theme.WIDTH)
     final = alt.vconcat(built, source_line, spacing=12) if source_line is not None else built
     final = final.properties(title=_title(view), description=description).configure(**_config())

@@ -30,7 +30,7 @@ FORMAT_LOCALE = {
     "currency": ["", "\u00a0€"],
     "percent": "\u202f%",
 }
-RENDERER = "portal-charts/2"  # bump to re-render every chart after a change of the renderer
+RENDERER = "portal-charts/3"  # bump to re-render every chart after a change of the renderer
 OUTPUTS = ("vl.json", "svg", "png", "csv", "json")
 
 
@@ -54,8 +54,9 @@ def default_source(dataset: Dataset) -> str | None:
     if not sources:
         return None
     first = sources[0]
-    edition = f", {first['edition']}" if first.get("edition") else ""
-    return f"{first.get('title')}{edition}"
+    title, edition = str(first.get("title")), str(first.get("edition") or "")
+    # "Baromètre …, édition 2017" already names its edition: do not repeat it.
+    return f"{title}, {edition}" if edition and edition not in title else title
 
 
 def accessible_svg(svg: str, element_id: str, title: str, summary: str) -> str:

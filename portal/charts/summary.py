@@ -36,7 +36,9 @@ def text_alternative(view: View, data: pd.DataFrame, unit: str) -> str:
     sentences.append(f"{len(values)} valeur{'s' if len(values) > 1 else ''}.")
     if len(values):
         top = data.loc[values.sort_values(ascending=False, kind="stable").index[:3]]
-        listed = "; ".join(f"{_label(row, view)} : {formats.number(row[value], unit)}" for _, row in top.iterrows())
+        listed = f"{formats.NBSP}; ".join(
+            f"{_label(row, view)} : {formats.number(row[value], unit)}" for _, row in top.iterrows()
+        )
         sentences.append(f"{'Les plus élevées' if len(top) > 1 else 'Valeur'} : {listed}.")
         if len(values) > 3:
             lowest = data.loc[values.idxmin()]
