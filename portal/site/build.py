@@ -1,0 +1,109 @@
+"""The whole pipeline, top to bottom: load → check → charts → downloads → pages.
+
+``generate`` writes no site by itself: it returns the pages (Markdown) and a folder of files to
+serve as they are (downloads, charts, assets). The MkDocs hook hands both to MkDocs; another
+engine could take them just as well.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from portal.charts.render import ChartError, build_charts
+from portal.checks.base import Options
+from portal.files import resolve
+from portal.site import pages, surveys, urls
+from portal.site.downloads import _rows, write_downloads
+from portal.site.metadata import citation_text
+from portal.validate import Report, validate_paths
+
+
+class SiteError(Exception):
+    """The site cannot be built; the message says which dataset and what to do."""
+
+
+@dataclass
+class Generated:
+    pages: dict[str, str]  # source URI ("jeux/x/index.md") -> Markdown
+    files: Path  # a folder mirrored at the site root
+    entries: list[pages.Entry]
+    report: Report
+
+
+def page_source(url: str) -> str:
+    return f"{url}index.md" if url.endswith("/") or not url else url
+
+
+def _failure_summary(report: Report) -> str:
+    lines = []
+    for dataset_report in report.datasets:
+        if dataset_report.errors:
+            first = dataset_report.errors[0]
+            more = len(dataset_report.errors) - 1
+            lines.append(f"- {dataset_report.name} : {first.message} {first.fix}" + (f" (et {more} autre(s) erreur(s))" if more else ""))
+    lines += [f"- {p.message}" for p in report.problems if p.severity == "error"]
+    return "\n".join(lines)
+
+
+def vega_bundle(cache: Path) -> Path:
+    """vega, vega-lite and vega-embed in one file served by the site itself, never from a CDN."""
+    import vl_convert
+
+    path = cache / f"vega-bundle-{vl_convert.get_vega_version()}-{vl_convert.get_vega_embed_version()}.js"
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        path.write_text(vl_convert.javascript_bundle(), "utf-8")
+    return path
+
+
+def generate(datasets: Path, work: Path, site: pages.Site, cache: Path, progress=lambda items, label: items) -> Generated:
+    # 1. load and check: a dataset with errors stops the build, and says why.
+    report = validate_paths([datasets], Options(today=site.today), progress=lambda items: progress(items, "Contrôle"))
+    if not report.valid:
+        raise SiteError("Des jeux de données ont des erreurs ; corrigez-les (portal validate) :\n" + _failure_summary(report))
+    entries = [pages.Entry(d.dataset, d) for d in report.datasets]
+
+    # 2. charts, kept in a persistent cache so that unchanged charts are not drawn again.
+    chart_cache = cache / "charts"
+    for entry in progress(entries, "Graphiques"):
+        try:
+            entry.charts = build_charts(entry.dataset, chart_cache)
+        except ChartError as error:
+            raise SiteError(str(error)) from None
+        if entry.charts:
+            target = work / "graphiques" / entry.name
+            shutil.copytree(chart_cache / entry.name, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.sha256"))
+
+    # 3. data and downloads.
+    for entry in progress(entries, "Téléchargements"):
+        for resource in entry.dataset.resources:
+            located = resolve(entry.dataset, resource, allow_remote=False)
+            if located.path is not None and located.readable and located.tabular:
+                header, rows = _rows(located.path, resource, located.encoding)
+                entry.tables[resource["name"]] = pages.TableData(header, rows)
+        page_url = urls.absolute(site.base_url, urls.dataset_page(entry.name))
+        entry.downloads = write_downloads(entry.dataset, work, site.base_url, citation_text(entry.dataset, page_url))
+
+    # 4. pages.
+    generated: dict[str, str] = {page_source(""): pages.home_page(entries, site)}
+    for entry in entries:
+        generated[page_source(urls.dataset_page(entry.name))] = pages.dataset_page(entry, site)
+    for url, text in {**pages.catalogue_pages(entries, site), **pages.quality_pages(entries, site)}.items():
+        generated[page_source(url)] = text
+    survey_entries = [e for e in entries if surveys.is_survey(e)]
+    for entry in survey_entries:
+        generated[page_source(urls.survey_page(entry.name))] = surveys.survey_page(entry, site)
+    generated[page_source(surveys.EVOLUTION)] = surveys.evolution_page(survey_entries, site)
+    generated[page_source(surveys.INDEX)] = surveys.surveys_index(survey_entries, site)
+
+    # 5. the files pages rely on: the catalogue index for the filters, the chart runtime.
+    index = work / "catalogue" / "index.json"
+    index.parent.mkdir(parents=True, exist_ok=True)
+    index.write_text(json.dumps([pages.catalogue_record(e, site) for e in entries], ensure_ascii=False), "utf-8")
+    vendor = work / "assets" / "vendor"
+    vendor.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(vega_bundle(cache / "vendor"), vendor / "vega-bundle.js")
+    return Generated(generated, work, entries, report)

@@ -1,0 +1,130 @@
+"""What a page says about a dataset, as pure functions of its descriptor: licence, freshness,
+coverage, citation. The DCAT and CKAN mappings read the same functions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from portal import formats
+from portal.checks.profile import parse_iso_date
+from portal.dataset import Dataset
+from portal.vocabularies import FREQUENCIES, THEMES, Licence, canonical_frequency, identify_licence
+
+
+def licence_of(dataset: Dataset) -> Licence | None:
+    for declared in dataset.objects("licenses"):
+        licence = identify_licence(declared)
+        if licence:
+            return licence
+    return None
+
+
+def publisher_name(dataset: Dataset) -> str:
+    publisher = dataset.publisher
+    return str(publisher.get("title")) if publisher else "Éditeur non renseigné"
+
+
+def modified(dataset: Dataset) -> date | None:
+    value = dataset.get("modified")
+    return parse_iso_date(value) if isinstance(value, str) else None
+
+
+def frequency_key(dataset: Dataset) -> str | None:
+    value = dataset.get("frequency")
+    return canonical_frequency(value) if isinstance(value, str) else None
+
+
+def frequency_label(dataset: Dataset) -> str:
+    key = frequency_key(dataset)
+    return FREQUENCIES[key].label if key else "non renseignée"
+
+
+@dataclass(frozen=True)
+class Freshness:
+    status: str  # "a-jour", "en-retard", "ponctuel", "inconnu"
+    label: str  # "à jour", "en retard", "ponctuel", "fraîcheur inconnue"
+
+
+def freshness(dataset: Dataset, today: date) -> Freshness:
+    """The badge: the same rule as the freshness check (period + one day of grace)."""
+    key, last = frequency_key(dataset), modified(dataset)
+    if key is None or last is None or key == "unknown":
+        return Freshness("inconnu", "fraîcheur inconnue")
+    period = FREQUENCIES[key].period_days
+    if period is None:
+        return Freshness("ponctuel", "ponctuel" if key == "punctual" else FREQUENCIES[key].label)
+    if last + timedelta(days=period + 1) < today:
+        return Freshness("en-retard", "en retard")
+    return Freshness("a-jour", "à jour")
+
+
+def period_label(dataset: Dataset) -> str:
+    temporal = dataset.get("temporal")
+    if not isinstance(temporal, dict):
+        return "non renseignée"
+    start = parse_iso_date(str(temporal.get("start") or ""))
+    end = parse_iso_date(str(temporal.get("end") or ""))
+    if start and end:
+        return f"du {formats.day(start)} au {formats.day(end)}"
+    if start:
+        return f"depuis le {formats.day(start)}"
+    return "non renseignée"
+
+
+def spatial_label(dataset: Dataset) -> str:
+    spatial = dataset.get("spatial")
+    if not isinstance(spatial, dict):
+        return "non renseignée"
+    code = spatial.get("code")
+    return f"{spatial.get('title')} ({code})" if code else str(spatial.get("title"))
+
+
+def theme_labels(dataset: Dataset) -> list[str]:
+    themes = dataset.get("theme")
+    return [THEMES[t] for t in themes if t in THEMES] if isinstance(themes, list) else []
+
+
+def keywords(dataset: Dataset) -> list[str]:
+    values = dataset.get("keywords")
+    return [str(k) for k in values] if isinstance(values, list) else []
+
+
+def edition(dataset: Dataset) -> str | None:
+    """The edition a dataset belongs to, for the catalogue filter: its first source's edition."""
+    for source in dataset.objects("sources"):
+        if source.get("edition"):
+            return str(source["edition"])
+    return None
+
+
+def year_of(dataset: Dataset) -> str:
+    last = modified(dataset)
+    return str(last.year) if last else "s. d."
+
+
+def citation_text(dataset: Dataset, page_url: str) -> str:
+    version = dataset.get("version")
+    version_text = f", version {version}" if version else ""
+    return f"{publisher_name(dataset)} ({year_of(dataset)}). {dataset.title}{version_text}. Jeu de données. {page_url}"
+
+
+def bibtex(dataset: Dataset, page_url: str) -> str:
+    key = re.sub(r"[^a-z0-9]+", "", dataset.name.lower()) + year_of(dataset)
+
+    def braces(text: str) -> str:
+        return re.sub(r"[{}\\]", "", text)
+
+    fields = [
+        f"  title = {{{braces(dataset.title)}}},",
+        f"  author = {{{{{braces(publisher_name(dataset))}}}}},",
+        f"  year = {{{year_of(dataset)}}},",
+        f"  url = {{{page_url}}},",
+    ]
+    if dataset.get("version"):
+        fields.append(f"  version = {{{braces(str(dataset.get('version')))}}},")
+    licence = licence_of(dataset)
+    if licence:
+        fields.append(f"  note = {{Licence : {braces(licence.title)}}},")
+    return "@misc{" + key + ",\n" + "\n".join(fields) + "\n}"

@@ -1,0 +1,115 @@
+"""The MkDocs glue, kept thin: ``mkdocs build``, ``serve`` and ``gh-deploy`` run the portal's pipeline.
+
+Declared in mkdocs.yml under ``hooks``. The pipeline itself is ``portal.site.build.generate``.
+A build writes into a staging folder that replaces the previous site only once everything,
+MkDocs' strict checks included, has succeeded: a failed build leaves the previous site intact.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+log = logging.getLogger("mkdocs.plugins.portal")
+_state: dict = {}
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _state["command"] = command
+
+
+def on_config(config):
+    if not config.site_url:
+        raise PluginError(
+            "site_url manque dans mkdocs.yml : le portail en a besoin pour les adresses absolues des "
+            "téléchargements et du catalogue. Ajoutez site_url: https://… (l'adresse publique du portail)."
+        )
+    _cleanup()
+    _state["root"] = Path(config.config_file_path).resolve().parent
+    if _state.get("command", "build") in {"build", "gh-deploy"}:
+        final = Path(config.site_dir)
+        staging = final.with_name(final.name + ".en-cours")
+        shutil.rmtree(staging, ignore_errors=True)
+        _state.update(final=final, staging=staging)
+        config.site_dir = str(staging)
+    counter = _WarningCounter()
+    logging.getLogger("mkdocs").addHandler(counter)
+    _state["counter"] = counter
+    return config
+
+
+def on_files(files: Files, config) -> Files:
+    from portal.progress import progress_bar
+    from portal.site.build import SiteError, generate
+    from portal.site.pages import Site
+
+    root = _state["root"]
+    work = Path(tempfile.mkdtemp(prefix="portal-site-"))
+    _state["work"] = work
+    site = Site(base_url=config.site_url, today=date.today(), title=config.site_name)
+    try:
+        datasets = root / config.extra.get("portal", {}).get("datasets", "datasets")
+        generated = generate(datasets, work, site, root / ".cache", progress=progress_bar)
+    except SiteError as error:
+        raise PluginError(str(error)) from None
+    for uri, text in generated.pages.items():
+        existing = files.get_file_from_path(uri)
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(config, uri, content=text))
+    for path in sorted(p for p in work.rglob("*") if p.is_file()):
+        files.append(File.generated(config, path.relative_to(work).as_posix(), abs_src_path=str(path)))
+    log.info("portail : %d pages et %d fichiers générés depuis datasets/", len(generated.pages), sum(1 for _ in work.rglob("*")))
+    return files
+
+
+def on_post_build(config) -> None:
+    staging, final = _state.get("staging"), _state.get("final")
+    if staging is None:
+        return
+    if config.strict and _state["counter"].count:
+        return  # MkDocs is about to abort: keep the previous site
+    previous = final.with_name(final.name + ".precedent")
+    shutil.rmtree(previous, ignore_errors=True)
+    if final.exists():
+        final.rename(previous)
+    staging.rename(final)
+    shutil.rmtree(previous, ignore_errors=True)
+    config.site_dir = str(final)  # gh-deploy pushes what site_dir names once the build returns
+    _state["staging"] = None
+
+
+def on_build_error(error) -> None:
+    _cleanup()
+
+
+def on_shutdown() -> None:
+    _cleanup()
+
+
+def _cleanup() -> None:
+    staging = _state.get("staging")
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)
+        _state["staging"] = None
+    work = _state.pop("work", None)
+    if work is not None:
+        shutil.rmtree(work, ignore_errors=True)
+    counter = _state.pop("counter", None)
+    if counter is not None:
+        logging.getLogger("mkdocs").removeHandler(counter)

@@ -1,0 +1,52 @@
+"""The portal's stable URLs, relative to the site root. Documented in docs/reutiliser.md: do not change."""
+
+from __future__ import annotations
+
+import posixpath
+
+
+def dataset_page(name: str) -> str:
+    return f"jeux/{name}/"
+
+
+def survey_page(name: str) -> str:
+    return f"enquetes/{name}/"
+
+
+def data_folder(name: str) -> str:
+    return f"donnees/{name}/"
+
+
+def resource_csv(name: str, resource: str) -> str:
+    return f"donnees/{name}/{resource}.csv"
+
+
+def resource_excel(name: str, resource: str) -> str:
+    return f"donnees/{name}/{resource}-excel.csv"
+
+
+def resource_json(name: str, resource: str) -> str:
+    return f"donnees/{name}/{resource}.json"
+
+
+def descriptor(name: str) -> str:
+    return f"donnees/{name}/datapackage.json"
+
+
+def archive(name: str) -> str:
+    return f"donnees/{name}/{name}.zip"
+
+
+def chart(name: str, view: str, suffix: str) -> str:
+    return f"graphiques/{name}/{view}.{suffix}"
+
+
+def relative(target: str, page: str) -> str:
+    """The link from the page at URL ``page`` (a directory URL ending with /) to ``target``."""
+    start = page.rstrip("/") or "."
+    link = posixpath.relpath(target, start)
+    return link + ("/" if target.endswith("/") and not link.endswith("/") else "")
+
+
+def absolute(base_url: str, target: str) -> str:
+    return base_url.rstrip("/") + "/" + target
