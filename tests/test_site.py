@@ -238,3 +238,46 @@ def test_missing_site_url_is_a_clear_error(tmp_path):
     result = mkdocs_build(folder)
     assert result.returncode != 0
     assert "site_url manque dans mkdocs.yml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_gh_deploy_runs_the_pipeline_and_pushes_the_site(tmp_path):
+    import subprocess
+
+    from tests.portal_fixture import MKDOCS
+
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    folder = make_portal(tmp_path / "portail", ["complet"])
+    git = ["git", "-C", str(folder), "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "portail"], check=True)
+    subprocess.run([*git, "remote", "add", "origin", str(remote)], check=True)
+    result = subprocess.run(
+        [str(MKDOCS), "gh-deploy", "--force", "-f", str(folder / "mkdocs.yml")],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env={
+            "NO_MKDOCS_2_WARNING": "1",
+            "PATH": "/usr/bin:/bin",
+            "GIT_AUTHOR_NAME": "Test",
+            "GIT_AUTHOR_EMAIL": "test@example.org",
+            "GIT_COMMITTER_NAME": "Test",
+            "GIT_COMMITTER_EMAIL": "test@example.org",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    listing = subprocess.run(
+        ["git", "-C", str(remote), "ls-tree", "-r", "--name-only", "gh-pages"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert {
+        "index.html",
+        "jeux/complet/index.html",
+        "donnees/complet/participation.csv",
+        "catalogue/index.json",
+    } <= set(listing)
+    assert (folder / "site" / "index.html").exists() and not (folder / "site.en-cours").exists()

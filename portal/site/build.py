@@ -43,7 +43,10 @@ def _failure_summary(report: Report) -> str:
         if dataset_report.errors:
             first = dataset_report.errors[0]
             more = len(dataset_report.errors) - 1
-            lines.append(f"- {dataset_report.name} : {first.message} {first.fix}" + (f" (et {more} autre(s) erreur(s))" if more else ""))
+            lines.append(
+                f"- {dataset_report.name} : {first.message} {first.fix}"
+                + (f" (et {more} autre(s) erreur(s))" if more else "")
+            )
     lines += [f"- {p.message}" for p in report.problems if p.severity == "error"]
     return "\n".join(lines)
 
@@ -59,11 +62,15 @@ def vega_bundle(cache: Path) -> Path:
     return path
 
 
-def generate(datasets: Path, work: Path, site: pages.Site, cache: Path, progress=lambda items, label: items) -> Generated:
+def generate(
+    datasets: Path, work: Path, site: pages.Site, cache: Path, progress=lambda items, label: items
+) -> Generated:
     # 1. load and check: a dataset with errors stops the build, and says why.
     report = validate_paths([datasets], Options(today=site.today), progress=lambda items: progress(items, "Contrôle"))
     if not report.valid:
-        raise SiteError("Des jeux de données ont des erreurs ; corrigez-les (portal validate) :\n" + _failure_summary(report))
+        raise SiteError(
+            "Des jeux de données ont des erreurs ; corrigez-les (portal validate) :\n" + _failure_summary(report)
+        )
     entries = [pages.Entry(d.dataset, d) for d in report.datasets]
 
     # 2. charts, kept in a persistent cache so that unchanged charts are not drawn again.
@@ -75,7 +82,9 @@ def generate(datasets: Path, work: Path, site: pages.Site, cache: Path, progress
             raise SiteError(str(error)) from None
         if entry.charts:
             target = work / "graphiques" / entry.name
-            shutil.copytree(chart_cache / entry.name, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.sha256"))
+            shutil.copytree(
+                chart_cache / entry.name, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.sha256")
+            )
 
     # 3. data and downloads.
     for entry in progress(entries, "Téléchargements"):

@@ -109,7 +109,10 @@ def _typed(value: str, field: dict[str, Any]) -> Any:
 
 
 def json_text(header: list[str], rows: list[list[str]], fields: dict[str, dict[str, Any]]) -> str:
-    records = [{name: _typed(row[i] if i < len(row) else "", fields.get(name, {})) for i, name in enumerate(header)} for row in rows]
+    records = [
+        {name: _typed(row[i] if i < len(row) else "", fields.get(name, {})) for i, name in enumerate(header)}
+        for row in rows
+    ]
     return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
 
 
@@ -124,7 +127,9 @@ def published_descriptor(dataset: Dataset, base_url: str, relative_paths: bool) 
         resource["format"] = "csv"
         resource["mediatype"] = "text/csv"
         resource.pop("dialect", None)
-        for field in (resource.get("schema") or {}).get("fields", []) if isinstance(resource.get("schema"), dict) else []:
+        for field in (
+            (resource.get("schema") or {}).get("fields", []) if isinstance(resource.get("schema"), dict) else []
+        ):
             field.pop("decimalChar", None)
             field.pop("groupChar", None)
     if not relative_paths:
@@ -187,18 +192,50 @@ def write_downloads(dataset: Dataset, out: Path, base_url: str, citation: str) -
             canonical = csv_text(header, rows)
             for url, label, content, fmt in (
                 (urls.resource_csv(dataset.name, name), f"{name}.csv — CSV (UTF-8)", canonical, "csv"),
-                (urls.resource_excel(dataset.name, name), f"{name}-excel.csv — CSV pour Excel (point-virgule)", excel_text(header, rows, fields), "csv"),
-                (urls.resource_json(dataset.name, name), f"{name}.json — JSON", json_text(header, rows, fields), "json"),
+                (
+                    urls.resource_excel(dataset.name, name),
+                    f"{name}-excel.csv — CSV pour Excel (point-virgule)",
+                    excel_text(header, rows, fields),
+                    "csv",
+                ),
+                (
+                    urls.resource_json(dataset.name, name),
+                    f"{name}.json — JSON",
+                    json_text(header, rows, fields),
+                    "json",
+                ),
             ):
                 size, digest = _write(out, url, content)
                 downloads.append(Download(url, label, fmt, MEDIA_TYPES[fmt], size, digest, name))
             _zip_add(bundle, f"{dataset.name}/{name}.csv", canonical)
         relative_descriptor = published_descriptor(dataset, base_url, relative_paths=True)
-        _zip_add(bundle, f"{dataset.name}/datapackage.json", json.dumps(relative_descriptor, ensure_ascii=False, indent=2))
+        _zip_add(
+            bundle, f"{dataset.name}/datapackage.json", json.dumps(relative_descriptor, ensure_ascii=False, indent=2)
+        )
         _zip_add(bundle, f"{dataset.name}/README.md", readme_text(dataset, citation, base_url))
-    descriptor_text = json.dumps(published_descriptor(dataset, base_url, relative_paths=False), ensure_ascii=False, indent=2)
+    descriptor_text = json.dumps(
+        published_descriptor(dataset, base_url, relative_paths=False), ensure_ascii=False, indent=2
+    )
     size, digest = _write(out, urls.descriptor(dataset.name), descriptor_text + "\n")
-    downloads.append(Download(urls.descriptor(dataset.name), "datapackage.json — métadonnées (Frictionless)", "json", "application/json", size, digest))
+    downloads.append(
+        Download(
+            urls.descriptor(dataset.name),
+            "datapackage.json — métadonnées (Frictionless)",
+            "json",
+            "application/json",
+            size,
+            digest,
+        )
+    )
     size, digest = _write(out, urls.archive(dataset.name), archive.getvalue())
-    downloads.append(Download(urls.archive(dataset.name), f"{dataset.name}.zip — tout le jeu, avec un README", "zip", "application/zip", size, digest))
+    downloads.append(
+        Download(
+            urls.archive(dataset.name),
+            f"{dataset.name}.zip — tout le jeu, avec un README",
+            "zip",
+            "application/zip",
+            size,
+            digest,
+        )
+    )
     return downloads

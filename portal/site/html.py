@@ -28,7 +28,11 @@ def markdown_inline(value: object) -> str:
 def _safe_link(match: re.Match) -> str:
     url = match.group(2)
     plain = url.replace("&amp;", "&").strip().lower()
-    return match.group(1) + (url if SAFE_URL.match(plain) and not plain.startswith(("javascript", "data", "vbscript")) else "#") + match.group(3)
+    return (
+        match.group(1)
+        + (url if SAFE_URL.match(plain) and not plain.startswith(("javascript", "data", "vbscript")) else "#")
+        + match.group(3)
+    )
 
 
 def markdown_block(text: object) -> str:

@@ -74,8 +74,19 @@ def on_files(files: Files, config) -> Files:
         files.append(File.generated(config, uri, content=text))
     for path in sorted(p for p in work.rglob("*") if p.is_file()):
         files.append(File.generated(config, path.relative_to(work).as_posix(), abs_src_path=str(path)))
-    log.info("portail : %d pages et %d fichiers générés depuis datasets/", len(generated.pages), sum(1 for _ in work.rglob("*")))
+    log.info(
+        "portail : %d pages et %d fichiers générés depuis datasets/",
+        len(generated.pages),
+        sum(1 for _ in work.rglob("*")),
+    )
     return files
+
+
+def on_serve(server, config, builder):
+    """``mkdocs serve`` rebuilds when a dataset changes, not only the docs."""
+    root = _state["root"]
+    server.watch(str(root / config.extra.get("portal", {}).get("datasets", "datasets")))
+    return server
 
 
 def on_post_build(config) -> None:

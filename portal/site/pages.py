@@ -156,7 +156,9 @@ def _badge(entry: Entry, site: Site) -> str:
 def _facts(entry: Entry, site: Site) -> str:
     dataset = entry.dataset
     licence = metadata.licence_of(dataset)
-    licence_html = f'<a href="{esc(licence.url)}">{esc(licence.title)}</a>' if licence and licence.url else "non reconnue"
+    licence_html = (
+        f'<a href="{esc(licence.url)}">{esc(licence.title)}</a>' if licence and licence.url else "non reconnue"
+    )
     last = metadata.modified(dataset)
     rows = [
         ("Éditeur", esc(metadata.publisher_name(dataset))),
@@ -205,12 +207,19 @@ def _methodology(dataset: Dataset) -> str | None:
     caveats = method.get("caveats") if isinstance(method.get("caveats"), list) else []
     caveat_html = ""
     if caveats:
-        caveat_html = "<p><strong>Précautions de lecture</strong></p>\n<ul>\n" + "\n".join(f"<li>{esc(c)}</li>" for c in caveats) + "\n</ul>"
+        caveat_html = (
+            "<p><strong>Précautions de lecture</strong></p>\n<ul>\n"
+            + "\n".join(f"<li>{esc(c)}</li>" for c in caveats)
+            + "\n</ul>"
+        )
     return f'<dl class="facts">\n{items}\n</dl>\n{caveat_html}'
 
 
 def _checklist(entry: Entry) -> str:
-    rows = [[("✓ rempli" if r.passed else "✗ manquant"), r.criterion.label, r.criterion.origin] for r in entry.report.checklist]
+    rows = [
+        [("✓ rempli" if r.passed else "✗ manquant"), r.criterion.label, r.criterion.origin]
+        for r in entry.report.checklist
+    ]
     html = table(["état", "critère", "origine"], rows, f"Checklist open data : score {entry.report.score}/100")
     if entry.report.problems:
         problems = "\n".join(
@@ -244,8 +253,16 @@ def chart_figure(chart: Chart, page: str) -> str:
 
 def _constraints(field: dict[str, Any]) -> str:
     constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
-    names = {"required": "obligatoire", "unique": "unique", "minimum": "minimum", "maximum": "maximum",
-             "enum": "valeurs", "pattern": "motif", "minLength": "longueur min.", "maxLength": "longueur max."}
+    names = {
+        "required": "obligatoire",
+        "unique": "unique",
+        "minimum": "minimum",
+        "maximum": "maximum",
+        "enum": "valeurs",
+        "pattern": "motif",
+        "minLength": "longueur min.",
+        "maxLength": "longueur max.",
+    }
     parts = []
     for key, value in constraints.items():
         label = names.get(key, key)
@@ -268,10 +285,17 @@ def _dictionary(resource: dict[str, Any], data: TableData | None) -> str:
         if data and field_spec.get("name") in data.header:
             index = data.header.index(field_spec["name"])
             example = next((row[index] for row in data.rows if index < len(row) and row[index]), "")
-        rows.append([
-            field_spec.get("name", ""), field_spec.get("title", ""), field_spec.get("type", "string"),
-            field_spec.get("unit", ""), field_spec.get("description", ""), _constraints(field_spec), example[:80],
-        ])
+        rows.append(
+            [
+                field_spec.get("name", ""),
+                field_spec.get("title", ""),
+                field_spec.get("type", "string"),
+                field_spec.get("unit", ""),
+                field_spec.get("description", ""),
+                _constraints(field_spec),
+                example[:80],
+            ]
+        )
     headers = ["champ", "titre", "type", "unité", "description", "contraintes", "exemple"]
     return table(headers, rows, f"Dictionnaire des données de {resource.get('name')}.csv", "portal-table dictionary")
 
@@ -305,10 +329,16 @@ def _snippets(entry: Entry, site: Site) -> str:
     descriptor = urls.absolute(site.base_url, urls.descriptor(name))
     blocks = [
         ("pandas (Python)", f'import pandas as pd\n\ndf = pd.read_csv("{csv_url}")'),
-        ("frictionless (Python)", f'from frictionless import Package\n\npackage = Package("{descriptor}")\nrows = package.get_resource("{first}").read_rows()'),
+        (
+            "frictionless (Python)",
+            f'from frictionless import Package\n\npackage = Package("{descriptor}")\nrows = package.get_resource("{first}").read_rows()',
+        ),
         ("curl", f'curl -O "{csv_url}"\ncurl -O "{descriptor}"'),
     ]
-    return "\n".join(f"<p><strong>{esc(label)}</strong></p>\n<pre><code>{esc(code).replace(chr(10) + chr(10), chr(10))}</code></pre>" for label, code in blocks)
+    return "\n".join(
+        f"<p><strong>{esc(label)}</strong></p>\n<pre><code>{esc(code).replace(chr(10) + chr(10), chr(10))}</code></pre>"
+        for label, code in blocks
+    )
 
 
 def dataset_page(entry: Entry, site: Site) -> str:
@@ -322,8 +352,12 @@ def dataset_page(entry: Entry, site: Site) -> str:
         _facts(entry, site) + "\n",
         '<div class="description">\n' + markdown_block(dataset.get("description")) + "\n</div>\n",
     ]
-    if any(r.get("name") in {"questions"} for r in dataset.resources) and any(r.get("name") == "reponses" for r in dataset.resources):
-        parts.append(f'<p class="see-also">Résultats question par question : <a href="{_link(urls.survey_page(dataset.name), page)}">voir l\'enquête</a>.</p>\n')
+    if any(r.get("name") in {"questions"} for r in dataset.resources) and any(
+        r.get("name") == "reponses" for r in dataset.resources
+    ):
+        parts.append(
+            f'<p class="see-also">Résultats question par question : <a href="{_link(urls.survey_page(dataset.name), page)}">voir l\'enquête</a>.</p>\n'
+        )
     parts += ["## Sources\n", _sources(dataset) + "\n"]
     methodology = _methodology(dataset)
     if methodology:
@@ -341,7 +375,9 @@ def dataset_page(entry: Entry, site: Site) -> str:
             parts.append(f"<p>{esc(resource['description'])}</p>\n")
         data = entry.tables.get(resource.get("name"))
         parts.append(_dictionary(resource, data) + "\n")
-        parts.append(f"<details><summary>Aperçu des premières lignes</summary>\n{_preview(resource, data)}\n</details>\n")
+        parts.append(
+            f"<details><summary>Aperçu des premières lignes</summary>\n{_preview(resource, data)}\n</details>\n"
+        )
     parts += ["## Qualité\n", _checklist(entry) + "\n"]
     parts += [
         "## Citer ce jeu de données\n",
@@ -351,7 +387,10 @@ def dataset_page(entry: Entry, site: Site) -> str:
         _snippets(entry, site) + "\n",
     ]
     if dataset.get("notes"):
-        parts += ["## Notes de transcription\n", '<div class="notes">\n' + markdown_block(dataset.get("notes")) + "\n</div>\n"]
+        parts += [
+            "## Notes de transcription\n",
+            '<div class="notes">\n' + markdown_block(dataset.get("notes")) + "\n</div>\n",
+        ]
     return "\n".join(parts)
 
 
@@ -392,7 +431,7 @@ def _card(entry: Entry, site: Site, page: str) -> str:
         f'<article class="card" {attributes}>\n'
         f'<h2><a href="{_link(urls.dataset_page(entry.name), page)}">{esc(entry.dataset.title)}</a></h2>\n'
         f'<p class="card-meta">{esc(record["publisher"])} · {esc(", ".join(record["themes"]))}</p>\n'
-        f'<p>{esc(_plain(entry.dataset.get("description"), 220))}</p>\n'
+        f"<p>{esc(_plain(entry.dataset.get('description'), 220))}</p>\n"
         f'<p class="card-meta">{_badge(entry, site)} mis à jour le {esc(formats.day(last)) if last else "—"}'
         f" · score {entry.report.score}/100</p>\n</article>"
     )
@@ -425,7 +464,12 @@ def _filters(entries: list[Entry], site: Site, page: str) -> str:
     publishers = {metadata.publisher_name(e.dataset) for e in entries}
     editions = {metadata.edition(e.dataset) for e in entries} - {None}
     selects = []
-    for key, label, values in (("themes", "Thème", themes), ("keywords", "Mot-clé", keywords), ("publisher", "Éditeur", publishers), ("edition", "Édition", editions)):
+    for key, label, values in (
+        ("themes", "Thème", themes),
+        ("keywords", "Mot-clé", keywords),
+        ("publisher", "Éditeur", publishers),
+        ("edition", "Édition", editions),
+    ):
         selects.append(
             f'<label>{label}<select name="{key}">\n<option value="">tous</option>\n{options(values)}\n</select></label>'
         )
@@ -450,15 +494,21 @@ def catalogue_pages(entries: list[Entry], site: Site) -> dict[str, str]:
             "avec la recherche du site.</p>"
         )
         cards = "\n".join(_card(e, site, page) for e in chunk)
-        pages[page] = "\n".join([
-            front_matter(_meta(title, f"{len(entries)} jeux de données ouverts sur la démocratie locale numérique.", page, site)),
-            f"# {title}\n",
-            intro + "\n",
-            _filters(entries, site, page) + "\n",
-            f'<div class="cards" id="catalogue-results">\n{cards}\n</div>\n',
-            _pager("catalogue/", number, len(chunks), page) + "\n",
-            f'<script src="{_link("assets/js/catalogue.js", page)}" defer></script>\n',
-        ])
+        pages[page] = "\n".join(
+            [
+                front_matter(
+                    _meta(
+                        title, f"{len(entries)} jeux de données ouverts sur la démocratie locale numérique.", page, site
+                    )
+                ),
+                f"# {title}\n",
+                intro + "\n",
+                _filters(entries, site, page) + "\n",
+                f'<div class="cards" id="catalogue-results">\n{cards}\n</div>\n',
+                _pager("catalogue/", number, len(chunks), page) + "\n",
+                f'<script src="{_link("assets/js/catalogue.js", page)}" defer></script>\n',
+            ]
+        )
     return pages
 
 
@@ -480,18 +530,25 @@ def quality_pages(entries: list[Entry], site: Site) -> dict[str, str]:
                 f"<td>{len(entry.report.errors)}</td><td>{len(entry.report.warnings)}</td>"
                 f"<td>{esc(', '.join(failed) or '—')}</td></tr>"
             )
-        headers = "".join(f'<th scope="col">{h}</th>' for h in ("jeu", "score", "état", "fraîcheur", "erreurs", "avertissements", "critères manquants"))
+        headers = "".join(
+            f'<th scope="col">{h}</th>'
+            for h in ("jeu", "score", "état", "fraîcheur", "erreurs", "avertissements", "critères manquants")
+        )
         title = "Qualité des jeux de données" + (f" (page {number})" if number > 1 else "")
-        pages[page] = "\n".join([
-            front_matter(_meta(title, "La checklist open data de chaque jeu : score, état et fraîcheur.", page, site)),
-            f"# {title}\n",
-            f"<p>{formats.number(valid)} jeux sur {formats.number(len(entries))} passent la checklist sans erreur, "
-            f"contrôlée le {formats.day(site.today)} par <code>portal validate</code>. "
-            f'<a href="{_link("reference/controles/", page)}">Les contrôles et le score</a>.</p>\n',
-            '<div class="table-wrap"><table class="portal-table">\n<caption>Checklist open data, jeu par jeu, du score le plus bas au plus haut</caption>\n'
-            f"<thead><tr>{headers}</tr></thead>\n<tbody>\n{chr(10).join(rows)}\n</tbody></table></div>\n",
-            _pager("qualite/", number, len(chunks), page) + "\n",
-        ])
+        pages[page] = "\n".join(
+            [
+                front_matter(
+                    _meta(title, "La checklist open data de chaque jeu : score, état et fraîcheur.", page, site)
+                ),
+                f"# {title}\n",
+                f"<p>{formats.number(valid)} jeux sur {formats.number(len(entries))} passent la checklist sans erreur, "
+                f"contrôlée le {formats.day(site.today)} par <code>portal validate</code>. "
+                f'<a href="{_link("reference/controles/", page)}">Les contrôles et le score</a>.</p>\n',
+                '<div class="table-wrap"><table class="portal-table">\n<caption>Checklist open data, jeu par jeu, du score le plus bas au plus haut</caption>\n'
+                f"<thead><tr>{headers}</tr></thead>\n<tbody>\n{chr(10).join(rows)}\n</tbody></table></div>\n",
+                _pager("qualite/", number, len(chunks), page) + "\n",
+            ]
+        )
     return pages
 
 
@@ -514,24 +571,28 @@ def home_page(entries: list[Entry], site: Site) -> str:
         f'<li><a href="{_link(urls.dataset_page(e.name), page)}">{esc(e.dataset.title)}</a> — {esc(formats.day(metadata.modified(e.dataset)))}</li>'
         for e in latest
     )
-    return "\n".join([
-        front_matter(_meta(site.title, "Les chiffres de la démocratie locale numérique en données ouvertes.", page, site)),
-        f"# {site.title}\n",
-        "<p class=\"lead\">Les chiffres de l'Observatoire des civic tech et de la démocratie numérique — "
-        "baromètres de la démocratie locale numérique 2017 et 2018, rapport d'activité 2019, guide des outils "
-        "numériques de participation de la Caisse des Dépôts — étaient enfermés dans des PDF. Les voici en "
-        "données ouvertes, vérifiées, citables, sous Licence Ouverte.</p>\n",
-        "## Chiffres clés\n",
-        f'<ul class="key-figures">\n{figure_html}\n</ul>\n',
-        "## Dernières mises à jour\n",
-        f"<ul>\n{latest_html}\n</ul>\n",
-        "## Par où commencer\n",
-        '<div class="audiences">\n'
-        f'<section><h3>Citoyens et journalistes</h3><p>Parcourez le <a href="{_link("catalogue/", page)}">catalogue</a> '
-        f'et les résultats des <a href="{_link("enquetes/evolution/", page)}">baromètres</a>, graphiques et tableaux compris.</p></section>\n'
-        f'<section><h3>Collectivités</h3><p><a href="{_link("guide/ouvrir-ses-donnees/", page)}">Ouvrir ses données</a> pas à pas, '
-        f'puis <a href="{_link("guide/valider-ses-donnees/", page)}">les valider</a> avec la checklist open data.</p></section>\n'
-        f'<section><h3>Chercheurs et développeurs</h3><p>Téléchargez CSV, JSON et data packages à des '
-        f'<a href="{_link("reutiliser/", page)}">adresses stables</a>, ou moissonnez le catalogue.</p></section>\n'
-        "</div>\n",
-    ])
+    return "\n".join(
+        [
+            front_matter(
+                _meta(site.title, "Les chiffres de la démocratie locale numérique en données ouvertes.", page, site)
+            ),
+            f"# {site.title}\n",
+            '<p class="lead">Les chiffres de l\'Observatoire des civic tech et de la démocratie numérique — '
+            "baromètres de la démocratie locale numérique 2017 et 2018, rapport d'activité 2019, guide des outils "
+            "numériques de participation de la Caisse des Dépôts — étaient enfermés dans des PDF. Les voici en "
+            "données ouvertes, vérifiées, citables, sous Licence Ouverte.</p>\n",
+            "## Chiffres clés\n",
+            f'<ul class="key-figures">\n{figure_html}\n</ul>\n',
+            "## Dernières mises à jour\n",
+            f"<ul>\n{latest_html}\n</ul>\n",
+            "## Par où commencer\n",
+            '<div class="audiences">\n'
+            f'<section><h3>Citoyens et journalistes</h3><p>Parcourez le <a href="{_link("catalogue/", page)}">catalogue</a> '
+            f'et les résultats des <a href="{_link("enquetes/evolution/", page)}">baromètres</a>, graphiques et tableaux compris.</p></section>\n'
+            f'<section><h3>Collectivités</h3><p><a href="{_link("guide/ouvrir-ses-donnees/", page)}">Ouvrir ses données</a> pas à pas, '
+            f'puis <a href="{_link("guide/valider-ses-donnees/", page)}">les valider</a> avec la checklist open data.</p></section>\n'
+            f"<section><h3>Chercheurs et développeurs</h3><p>Téléchargez CSV, JSON et data packages à des "
+            f'<a href="{_link("reutiliser/", page)}">adresses stables</a>, ou moissonnez le catalogue.</p></section>\n'
+            "</div>\n",
+        ]
+    )

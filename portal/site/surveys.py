@@ -59,7 +59,14 @@ def survey_page(entry: Entry, site: Site) -> str:
             charts[question_id].append(chart)
     title = f"{entry.dataset.title} : les résultats question par question"
     parts = [
-        front_matter(_meta(title, f"Chaque question de l'enquête, ses réponses publiées et leurs graphiques ({_edition(entry)}).", page, site)),
+        front_matter(
+            _meta(
+                title,
+                f"Chaque question de l'enquête, ses réponses publiées et leurs graphiques ({_edition(entry)}).",
+                page,
+                site,
+            )
+        ),
         f"# {markdown_inline(title)}\n",
         f'<p>Le jeu complet, sa méthodologie et ses téléchargements : <a href="{_link(urls.dataset_page(entry.name), page)}">{esc(entry.dataset.title)}</a>. '
         f'Comparer les éditions : <a href="{_link(EVOLUTION, page)}">évolution</a>.</p>\n',
@@ -86,7 +93,9 @@ def survey_page(entry: Entry, site: Site) -> str:
             parts.append(f"<p>{esc(question['remarque'])}</p>\n")
         records = answers.get(question_id, [])
         if not records:
-            parts.append("<p><em>Les valeurs de cette question ne sont pas publiées dans le document source.</em></p>\n")
+            parts.append(
+                "<p><em>Les valeurs de cette question ne sont pas publiées dans le document source.</em></p>\n"
+            )
             continue
         for chart in charts.get(question_id, []):
             parts.append(chart_figure(chart, page) + "\n")
@@ -112,7 +121,9 @@ def evolution_page(surveys: list[Entry], site: Site) -> str:
     title = "Évolution entre les éditions des baromètres"
     links = " · ".join(f'<a href="{_link(urls.survey_page(e.name), page)}">{esc(e.dataset.title)}</a>' for e in surveys)
     parts = [
-        front_matter(_meta(title, "Les questions posées dans plusieurs éditions, côte à côte, telles qu'imprimées.", page, site)),
+        front_matter(
+            _meta(title, "Les questions posées dans plusieurs éditions, côte à côte, telles qu'imprimées.", page, site)
+        ),
         f"# {title}\n",
         f"<p>Les enquêtes : {links}.</p>\n",
         "<p>Les questions ci-dessous ont le même identifiant d'une édition à l'autre. Leurs valeurs sont "
@@ -141,9 +152,11 @@ def surveys_index(surveys: list[Entry], site: Site) -> str:
         f"{len(_records(e.tables['questions']))} questions, résultats question par question</li>"
         for e in sorted(surveys, key=_edition)
     )
-    return "\n".join([
-        front_matter(_meta(title, "Les résultats des baromètres, question par question.", page, site)),
-        f"# {title}\n",
-        f"<ul>\n{items}\n</ul>\n" if surveys else "<p>Aucune enquête publiée.</p>\n",
-        f'<p>Comparer les éditions : <a href="{_link(EVOLUTION, page)}">évolution</a>.</p>\n',
-    ])
+    return "\n".join(
+        [
+            front_matter(_meta(title, "Les résultats des baromètres, question par question.", page, site)),
+            f"# {title}\n",
+            f"<ul>\n{items}\n</ul>\n" if surveys else "<p>Aucune enquête publiée.</p>\n",
+            f'<p>Comparer les éditions : <a href="{_link(EVOLUTION, page)}">évolution</a>.</p>\n',
+        ]
+    )
