@@ -103,5 +103,49 @@ def charts(paths: tuple[Path, ...], out: Path) -> None:
     sys.exit(1 if failures else 0)
 
 
+@main.group()
+@click.help_option("-h", "--help", help="Afficher cette aide.")
+def export() -> None:
+    """Exporter les métadonnées du catalogue sans construire le site."""
+
+
+@export.command("dcat")
+@click.help_option("-h", "--help", help="Afficher cette aide.")
+@click.argument("datasets", required=False, type=click.Path(path_type=Path), default=Path("datasets"))
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="Fichier à écrire (.ttl ou .jsonld) ; sinon la sortie standard."
+)
+@click.option("--base-url", help="Adresse publique du portail ; par défaut site_url de mkdocs.yml.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "json-ld"]),
+    help="Par défaut, d'après l'extension de --out, sinon turtle.",
+)
+def export_dcat_command(datasets: Path, out: Path | None, base_url: str | None, fmt: str | None) -> None:
+    """Le catalogue DCAT-AP 3 des jeux de données, pour les moissonneurs (data.gouv.fr, data.europa.eu).
+
+    Code de sortie : 0 si le catalogue est écrit, 2 sans adresse publique (--base-url ou site_url).
+    """
+    from portal.catalog.export import export_dcat, mkdocs_settings
+
+    settings = mkdocs_settings(Path("mkdocs.yml"))
+    base_url = base_url or settings.get("base_url")
+    if not base_url:
+        raise click.UsageError(
+            "adresse publique inconnue : donnez --base-url https://… ou site_url dans mkdocs.yml "
+            "(toutes les adresses du catalogue sont absolues)."
+        )
+    if not base_url.endswith("/"):
+        base_url += "/"
+    fmt = fmt or ("json-ld" if out is not None and out.suffix in {".jsonld", ".json"} else "turtle")
+    text = export_dcat(datasets, base_url, fmt, settings)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, "utf-8")
+        click.echo(f"catalogue DCAT écrit dans {out}", err=True)
+
+
 if __name__ == "__main__":
     main()

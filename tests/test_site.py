@@ -85,6 +85,9 @@ def test_schema_org_and_open_graph_in_the_head(built):
     assert data["@type"] == "Dataset" and data["name"] == "Participation citoyenne à Exempleville"
     assert data["license"] == "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
     assert data["isAccessibleForFree"] is True and data["dateModified"] == "2026-10-01"
+    # Google's Dataset structured data: a description of 50 to 5,000 characters, a named creator.
+    assert 50 <= len(data["description"]) <= 5000 and data["creator"]["name"] == "Commune d'Exempleville"
+    assert data["url"] == data["@id"] == "http://127.0.0.1:8000/jeux/complet/" and data["keywords"]
     assert data["temporalCoverage"] == "2024-01-01/2025-12-31"
     assert {d["encodingFormat"] for d in data["distribution"]} == {"text/csv", "application/json", "application/zip"}
     assert all(d["contentUrl"].startswith(BASE) for d in data["distribution"])

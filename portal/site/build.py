@@ -112,6 +112,13 @@ def generate(
     index = work / "catalogue" / "index.json"
     index.parent.mkdir(parents=True, exist_ok=True)
     index.write_text(json.dumps([pages.catalogue_record(e, site) for e in entries], ensure_ascii=False), "utf-8")
+    from portal.catalog.dcat import CatalogueInfo
+    from portal.catalog.export import DEFAULT_DESCRIPTION, DEFAULT_PUBLISHER, write_catalogue
+
+    info = CatalogueInfo(
+        site.base_url, site.title, site.description or DEFAULT_DESCRIPTION, site.publisher or DEFAULT_PUBLISHER
+    )
+    write_catalogue(work, info, [(e.dataset, e.downloads) for e in entries], site.today)
     vendor = work / "assets" / "vendor"
     vendor.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(vega_bundle(cache / "vendor"), vendor / "vega-bundle.js")

@@ -208,6 +208,13 @@ def write_downloads(dataset: Dataset, out: Path, base_url: str, citation: str) -
                 size, digest = _write(out, url, content)
                 downloads.append(Download(url, label, fmt, MEDIA_TYPES[fmt], size, digest, name))
             _zip_add(bundle, f"{dataset.name}/{name}.csv", canonical)
+            if isinstance(resource.get("schema"), dict):
+                # The Table Schema on its own, for dct:conformsTo in the DCAT catalogue.
+                _write(
+                    out,
+                    urls.resource_schema(dataset.name, name),
+                    json.dumps(resource["schema"], ensure_ascii=False, indent=2) + "\n",
+                )
         relative_descriptor = published_descriptor(dataset, base_url, relative_paths=True)
         _zip_add(
             bundle, f"{dataset.name}/datapackage.json", json.dumps(relative_descriptor, ensure_ascii=False, indent=2)

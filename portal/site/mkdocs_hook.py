@@ -61,9 +61,16 @@ def on_files(files: Files, config) -> Files:
     root = _state["root"]
     work = Path(tempfile.mkdtemp(prefix="portal-site-"))
     _state["work"] = work
-    site = Site(base_url=config.site_url, today=date.today(), title=config.site_name)
+    portal = config.extra.get("portal", {})
+    site = Site(
+        base_url=config.site_url,
+        today=date.today(),
+        title=config.site_name,
+        description=config.site_description,
+        publisher=portal.get("publisher"),
+    )
     try:
-        datasets = root / config.extra.get("portal", {}).get("datasets", "datasets")
+        datasets = root / portal.get("datasets", "datasets")
         generated = generate(datasets, work, site, root / ".cache", progress=progress_bar)
     except SiteError as error:
         raise PluginError(str(error)) from None

@@ -47,6 +47,8 @@ class Site:
     base_url: str
     today: date
     title: str = "Portail open data de la démocratie locale numérique"
+    description: str | None = None
+    publisher: str | None = None
 
 
 def _link(target: str, page: str) -> str:

@@ -29,12 +29,21 @@ def resource_json(name: str, resource: str) -> str:
     return f"donnees/{name}/{resource}.json"
 
 
+def resource_schema(name: str, resource: str) -> str:
+    return f"donnees/{name}/{resource}.schema.json"
+
+
 def descriptor(name: str) -> str:
     return f"donnees/{name}/datapackage.json"
 
 
 def archive(name: str) -> str:
     return f"donnees/{name}/{name}.zip"
+
+
+CATALOGUE_TURTLE = "catalog.ttl"
+CATALOGUE_JSONLD = "catalog.jsonld"
+FEED = "feed.xml"
 
 
 def chart(name: str, view: str, suffix: str) -> str:

@@ -1,0 +1,76 @@
+"""Write the catalogue files for a list of datasets and their downloads."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from portal.catalog.dcat import CatalogueInfo, catalogue_graph
+from portal.catalog.feed import atom_feed, robots_txt
+from portal.dataset import Dataset
+from portal.site import urls
+from portal.site.downloads import Download
+
+DEFAULT_DESCRIPTION = (
+    "Les chiffres de l'Observatoire des civic tech et de la démocratie numérique et des collectivités, "
+    "en données ouvertes : baromètres de la démocratie locale numérique, budgets participatifs, open data."
+)
+DEFAULT_PUBLISHER = "Décider ensemble — Observatoire des civic tech et de la démocratie numérique"
+
+
+def write_catalogue(
+    out: Path, info: CatalogueInfo, datasets: list[tuple[Dataset, list[Download]]], today: date
+) -> None:
+    graph = catalogue_graph(info, datasets)
+    (out / urls.CATALOGUE_TURTLE).write_text(graph.serialize(format="turtle"), "utf-8")
+    (out / urls.CATALOGUE_JSONLD).write_text(graph.serialize(format="json-ld", indent=1), "utf-8")
+    (out / urls.FEED).write_text(atom_feed([d for d, _ in datasets], info.base_url, info.title, today), "utf-8")
+    (out / "robots.txt").write_text(robots_txt(info.base_url), "utf-8")
+
+
+def mkdocs_settings(config_file: Path) -> dict:
+    """The portal's settings in mkdocs.yml, read as plain YAML (its hooks and tags are not needed)."""
+    import yaml
+
+    class Lenient(yaml.SafeLoader):
+        pass
+
+    Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
+    if not config_file.is_file():
+        return {}
+    config = yaml.load(config_file.read_text("utf-8"), Loader=Lenient) or {}
+    portal = (config.get("extra") or {}).get("portal") or {}
+    return {
+        "base_url": config.get("site_url") or None,
+        "title": config.get("site_name"),
+        "description": config.get("site_description"),
+        "publisher": portal.get("publisher"),
+    }
+
+
+def export_dcat(datasets_root: Path, base_url: str, fmt: str, settings: dict | None = None) -> str:
+    """The DCAT catalogue of the datasets under ``datasets_root``, without building the site."""
+    import tempfile
+
+    from portal.checks.base import Options
+    from portal.site.downloads import write_downloads
+    from portal.site.metadata import citation_text
+    from portal.validate import validate_paths
+
+    report = validate_paths([datasets_root], Options())
+    listed = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for dataset_report in report.datasets:
+            dataset = dataset_report.dataset
+            if not dataset.loaded:
+                continue
+            page = urls.absolute(base_url, urls.dataset_page(dataset.name))
+            listed.append((dataset, write_downloads(dataset, Path(scratch), base_url, citation_text(dataset, page))))
+    settings = settings or {}
+    info = CatalogueInfo(
+        base_url,
+        settings.get("title") or "Portail open data de la démocratie locale numérique",
+        settings.get("description") or DEFAULT_DESCRIPTION,
+        settings.get("publisher") or DEFAULT_PUBLISHER,
+    )
+    return catalogue_graph(info, listed).serialize(format=fmt)
