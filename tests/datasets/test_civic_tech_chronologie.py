@@ -11,23 +11,12 @@ import frictionless
 import pandas as pd
 import pytest
 
+from tests.datasets.sources import FRENCH_MONTHS
+
 ROOT = Path(__file__).resolve().parents[2]
 PKG = ROOT / "datasets" / "civic-tech-chronologie"
 SEED = Path(__file__).resolve().parents[2] / "sources" / "seeds" / "002_a2d547177d00cc3f.txt"
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+MONTHS = FRENCH_MONTHS
 
 
 def norm(text: str) -> str:

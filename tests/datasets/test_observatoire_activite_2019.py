@@ -10,24 +10,13 @@ import frictionless
 import pandas as pd
 import pytest
 
+from tests.datasets.sources import FRENCH_MONTHS
+
 ROOT = Path(__file__).resolve().parents[2]
 PKG = ROOT / "datasets" / "observatoire-activite-2019"
 SEED = Path(__file__).resolve().parents[2] / "sources" / "seeds" / "003_ec87b74959b32593.txt"
 RESOURCES = ["activites", "chiffres", "intervenants", "presse", "programme-2020", "partenaires"]
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+MONTHS = FRENCH_MONTHS
 WORDS = {
     "une demie-journée": 0.5,
     "d'une journée": 1,
