@@ -105,6 +105,61 @@ def charts(paths: tuple[Path, ...], out: Path) -> None:
 
 @main.group()
 @click.help_option("-h", "--help", help="Afficher cette aide.")
+def publish() -> None:
+    """Publier les jeux de données sur un autre portail."""
+
+
+@publish.command("ckan")
+@click.help_option("-h", "--help", help="Afficher cette aide.")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--url", required=True, help="Adresse de l'instance CKAN (https://…).")
+@click.option("--org", "organisation", required=True, help="Nom de l'organisation CKAN qui publie les jeux.")
+@click.option("--dry-run", is_flag=True, help="Afficher ce qui changerait, sans rien écrire.")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Supprimer de l'organisation les jeux publiés par portal qui ne sont plus dans datasets/.",
+)
+@click.option("--create-org", is_flag=True, help="Créer l'organisation si elle n'existe pas.")
+@click.option("--force", is_flag=True, help="Publier aussi les jeux que portal validate trouve en erreur.")
+@click.option(
+    "--base-url", help="Adresse publique du portail, pour le lien de chaque jeu ; par défaut site_url de mkdocs.yml."
+)
+def publish_ckan(paths, url, organisation, dry_run, prune, create_org, force, base_url) -> None:
+    """Pousse les jeux vers CKAN avec ckanapi : métadonnées, CSV, JSON et datapackage.json.
+
+    Le jeton d'API est lu dans la variable d'environnement CKAN_API_TOKEN ; il n'est jamais
+    affiché ni écrit. Une seconde publication sans changement n'écrit rien. Code de sortie :
+    0 si tous les jeux sont publiés, 1 sinon, 2 si la commande est mal employée.
+    """
+    import os
+
+    from portal.catalog.export import mkdocs_settings
+    from portal.progress import progress_bar
+    from portal.publish.ckan.run import Target, publish, render
+
+    token = os.environ.get("CKAN_API_TOKEN") or None
+    if token is None and not dry_run:
+        raise click.UsageError("CKAN_API_TOKEN n'est pas défini : donnez le jeton d'API de CKAN dans cette variable.")
+    base_url = base_url or mkdocs_settings(Path("mkdocs.yml")).get("base_url")
+    if not base_url:
+        raise click.UsageError("adresse publique du portail inconnue : donnez --base-url ou site_url dans mkdocs.yml.")
+    target = Target(url=url, organisation=organisation, token=token, base_url=base_url.rstrip("/") + "/")
+    report = publish(
+        list(paths) or [Path("datasets")],
+        target,
+        dry_run=dry_run,
+        prune=prune,
+        create_org=create_org,
+        force=force,
+        progress=progress_bar,
+    )
+    sys.stdout.write(render(report))
+    sys.exit(0 if report.ok else 1)
+
+
+@main.group()
+@click.help_option("-h", "--help", help="Afficher cette aide.")
 def export() -> None:
     """Exporter les métadonnées du catalogue sans construire le site."""
 

@@ -1,0 +1,1 @@
+"""Publishing the datasets elsewhere: CKAN."""

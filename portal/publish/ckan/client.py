@@ -1,0 +1,100 @@
+"""A CKAN client over ckanapi: clear French errors, retries with backoff, and a count of writes.
+
+The API token is sent in the Authorization header by ckanapi and never appears in a message.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+READS = {"status_show", "license_list", "organization_show", "package_show", "package_search", "resource_show"}
+# Retrying these cannot duplicate anything; a create whose answer was lost is left to the next run.
+SAFE_TO_RETRY = READS | {"package_patch", "resource_patch", "resource_update", "resource_delete", "package_delete"}
+
+
+class CkanError(Exception):
+    """A failure with a message fit for the publisher's report."""
+
+
+class Transient(CkanError):
+    """A network error, a timeout or a 5xx: worth retrying."""
+
+
+def _remote_class():
+    import requests
+    from ckanapi import RemoteCKAN
+
+    class Remote(RemoteCKAN):
+        """RemoteCKAN that tells a server or network failure apart from an API error."""
+
+        def _request_fn(self, url, data, headers, files, requests_kwargs):
+            try:
+                status, text = super()._request_fn(url, data, headers, files, requests_kwargs)
+            except requests.Timeout as error:
+                raise Transient("délai dépassé") from error
+            except requests.ConnectionError as error:
+                raise Transient("connexion impossible") from error
+            if status >= 500:
+                raise Transient(f"erreur {status} du serveur")
+            return status, text
+
+    return Remote
+
+
+class Client:
+    """The few CKAN actions the publisher needs, with retries on transient failures."""
+
+    def __init__(
+        self,
+        url: str,
+        token: str | None,
+        *,
+        retries: int = 3,
+        backoff: float = 0.5,
+        timeout: float = 30,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.url = url.rstrip("/")
+        self._remote = _remote_class()(self.url, apikey=token, user_agent="portal-publish-ckan")
+        self.retries = retries
+        self.backoff = backoff
+        self.timeout = timeout
+        self.sleep = sleep
+        self.writes: list[str] = []
+
+    def call(self, action: str, files: dict | None = None, **data: Any) -> Any:
+        from ckanapi.errors import CKANAPIError, NotAuthorized, NotFound, ServerIncompatibleError, ValidationError
+
+        for attempt in range(self.retries + 1):
+            try:
+                for handle in (files or {}).values():
+                    handle.seek(0)
+                result = self._remote.call_action(action, data, files=files, requests_kwargs={"timeout": self.timeout})
+            except Transient as error:
+                if attempt == self.retries or action not in SAFE_TO_RETRY:
+                    raise CkanError(f"{self.url} ne répond pas ({error}) après {self.retries + 1} essais") from None
+                self.sleep(self.backoff * 2**attempt)
+                continue
+            except NotAuthorized:
+                raise CkanError(
+                    f"{self.url} refuse l'action {action} : jeton d'API (CKAN_API_TOKEN) invalide ou sans droit suffisant"
+                ) from None
+            except NotFound as error:
+                raise NotFoundError(str(error) or action) from None
+            except ValidationError as error:
+                details = error.args[0] if error.args else {}
+                if isinstance(details, dict):
+                    details = {k: v for k, v in details.items() if k != "__type"}
+                raise CkanError(f"CKAN refuse les données ({action}) : {details}") from None
+            except (CKANAPIError, ServerIncompatibleError) as error:
+                raise CkanError(f"réponse inattendue de {self.url} à {action} : {str(error)[:200]}") from None
+            if action not in READS:
+                self.writes.append(action)
+            return result
+        raise AssertionError("unreachable")
+
+
+class NotFoundError(CkanError):
+    pass
