@@ -204,3 +204,24 @@ def test_default_source_names_the_edition_once():
 
     assert source("Baromètre, édition 2017", "2017") == "Baromètre, édition 2017"
     assert source("Enquête fictive", "2018") == "Enquête fictive, 2018"
+
+
+@pytest.fixture(scope="module")
+def vega_lite_validator():
+    import jsonschema
+    from altair.vegalite.v6.schema import load_schema
+
+    return jsonschema.Draft7Validator(load_schema())
+
+
+def test_every_spec_is_valid_vega_lite(built, vega_lite_validator, tmp_path):
+    """The build skips Altair's validation for speed; this test does it for every chart."""
+    from portal.dataset import load_catalogue
+
+    specs = [c.path("vl.json") for c in built.values()]
+    for dataset in load_catalogue(Path(__file__).resolve().parents[1] / "datasets"):
+        specs += [c.path("vl.json") for c in build_charts(dataset, tmp_path)]
+    assert len(specs) > 40
+    for path in specs:
+        errors = [e.message for e in vega_lite_validator.iter_errors(json.loads(path.read_text("utf-8")))]
+        assert errors == [], path

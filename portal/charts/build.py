@@ -139,7 +139,9 @@ def vega_lite_spec(view: View, data: pd.DataFrame, unit: str, source: str | None
     source_line = _source_line(source, theme.WIDTH - 200 if view.type not in {"line", "bar"} else theme.WIDTH)
     final = alt.vconcat(built, source_line, spacing=12) if source_line is not None else built
     final = final.properties(title=_title(view), description=description).configure(**_config())
-    return final.to_dict()
+    # Altair's schema validation costs more than drawing the chart: specs are validated against
+    # the Vega-Lite schema by the tests (tests/test_charts.py) instead of on every build.
+    return final.to_dict(validate=False)
 
 
 def _value_labels(base: alt.Chart) -> alt.Chart:

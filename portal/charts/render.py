@@ -30,7 +30,7 @@ FORMAT_LOCALE = {
     "currency": ["", "\u00a0€"],
     "percent": "\u202f%",
 }
-RENDERER = "portal-charts/3"  # bump to re-render every chart after a change of the renderer
+RENDERER = "portal-charts/4"  # bump to re-render every chart after a change of the renderer
 OUTPUTS = ("vl.json", "svg", "png", "csv", "json")
 
 
@@ -71,10 +71,25 @@ def accessible_svg(svg: str, element_id: str, title: str, summary: str) -> str:
     return f"{head}>{labels}{rest}"
 
 
-def content_hash(spec: dict) -> str:
-    versions = {"renderer": RENDERER, "locale": FORMAT_LOCALE}
-    payload = json.dumps({"spec": spec, **versions}, sort_keys=True, ensure_ascii=False).encode()
-    return hashlib.sha256(payload).hexdigest()
+def content_hash(view: View, data: pd.DataFrame, unit: str, source: str | None) -> str:
+    """Everything a chart is drawn from: its declaration, its rows, the theme and the renderer.
+
+    Hashing the inputs rather than the specification lets an unchanged chart skip even the
+    specification's construction.
+    """
+    import altair
+    import vl_convert
+
+    payload = {
+        "declaration": view.declaration,
+        "data": json.loads(data.to_json(orient="split", force_ascii=False)),
+        "unit": unit,
+        "source": source,
+        "theme": theme.CONFIG,
+        "locale": FORMAT_LOCALE,
+        "versions": [RENDERER, altair.__version__, vl_convert.__version__],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
 def render_view(dataset: Dataset, view: View, tables: dict[str, pd.DataFrame], out: Path) -> Chart:
@@ -83,19 +98,20 @@ def render_view(dataset: Dataset, view: View, tables: dict[str, pd.DataFrame], o
     unit = unit_of(view, table)
     summary = text_alternative(view, data, unit)
     source = view.source or default_source(dataset)
-    spec = vega_lite_spec(view, data, unit, source, summary)
     folder = out / dataset.name
     folder.mkdir(parents=True, exist_ok=True)
     chart = Chart(dataset.name, view, folder, rendered=False, summary=summary, unit=unit)
-    digest = content_hash(spec)
+    digest = content_hash(view, data, unit, source)
     stamp = chart.path("sha256")
     if stamp.exists() and stamp.read_text() == digest and all(chart.path(s).exists() for s in OUTPUTS):
         return chart
     import vl_convert
 
+    spec = vega_lite_spec(view, data, unit, source, summary)
     svg = vl_convert.vegalite_to_svg(spec, format_locale=FORMAT_LOCALE)
+    # The PNG from the SVG already drawn: the same picture, at half the cost of a second render.
+    png = vl_convert.svg_to_png(svg, scale=2)
     svg = accessible_svg(svg, f"graphique-{dataset.name}-{view.name}", view.title, summary)
-    png = vl_convert.vegalite_to_png(spec, scale=2, format_locale=FORMAT_LOCALE)
     headers, rows = table_rows(view, data, unit)
     alternative = {"title": view.title, "summary": summary, "unit": unit, "headers": headers, "rows": rows}
     chart.path("vl.json").write_text(json.dumps(spec, ensure_ascii=False, indent=1), "utf-8")
