@@ -3,7 +3,8 @@
     .venv/bin/python scripts/bench_site.py [--sizes 100 1000]
 
 Each synthetic dataset is a copy of the fixture package tests/fixtures/packages/graphiques
-(two tables, eight charts) under another name. Prints, per size, the build time, the total
+(two tables) under another name, keeping --charts of its eight charts (default 1: drawing a
+chart costs about 0.2 s, which scripts/bench_charts.py measures on its own). Prints, per size, the build time, the total
 size of the site, the largest page and the per-dataset figures, to show linear growth.
 """
 
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from tests.portal_fixture import make_portal  # noqa: E402
 
 
-def synthetic_portal(folder: Path, size: int) -> Path:
+def synthetic_portal(folder: Path, size: int, charts: int) -> Path:
     make_portal(folder, [])
     template = ROOT / "tests" / "fixtures" / "packages" / "graphiques"
     for index in range(size):
@@ -35,13 +36,14 @@ def synthetic_portal(folder: Path, size: int) -> Path:
         descriptor["name"] = name
         descriptor["title"] = f"Jeu synthétique n° {index}"
         descriptor["keywords"] = [f"mot-{index % 20}"]
+        descriptor["views"] = descriptor["views"][:charts]
         (target / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), "utf-8")
     return folder
 
 
-def measure(size: int) -> dict:
+def measure(size: int, charts: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        folder = synthetic_portal(Path(tmp) / "portail", size)
+        folder = synthetic_portal(Path(tmp) / "portail", size, charts)
         start = time.perf_counter()
         result = subprocess.run(
             [
@@ -77,8 +79,10 @@ def measure(size: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--charts", type=int, default=1, help="graphiques par jeu synthétique (0 à 8)")
     args = parser.parse_args()
-    rows = [measure(size) for size in args.sizes]
+    print(f"jeux synthétiques : 2 tables et {args.charts} graphique(s) chacun")
+    rows = [measure(size, args.charts) for size in args.sizes]
     print(f"{'jeux':>6} {'temps':>9} {'s/jeu':>7} {'site':>10} {'Mo/jeu':>7} {'pages':>6}  plus grande page")
     for row in rows:
         print(

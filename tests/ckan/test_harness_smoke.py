@@ -9,6 +9,7 @@ tests reuse the running CKAN.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from pathlib import Path
 from types import ModuleType
@@ -18,7 +19,7 @@ import requests
 from ckanapi import NotFound, RemoteCKAN
 
 # Accents, a BOM-less UTF-8 header, CRLF line ends and no final newline: any rewriting shows.
-CSV = "commune;année;montant (€)\r\nSaint-Étienne;2017;1 250,50\r\nÉvry-Courcouronnes;2018;980\r\n\"Lœuilly\";2018;12".encode()
+CSV = 'commune;année;montant (€)\r\nSaint-Étienne;2017;1 250,50\r\nÉvry-Courcouronnes;2018;980\r\n"Lœuilly";2018;12'.encode()
 
 
 def started(harness: ModuleType) -> RemoteCKAN:
@@ -32,10 +33,8 @@ def started(harness: ModuleType) -> RemoteCKAN:
 def purge(ckan: RemoteCKAN, dataset: str | None = None, organization: str | None = None) -> None:
     for action, name in (("dataset_purge", dataset), ("organization_purge", organization)):
         if name:
-            try:
+            with contextlib.suppress(NotFound):
                 ckan.call_action(action, {"id": name})
-            except NotFound:
-                pass
 
 
 def test_ckan_local_publishes_searches_and_deletes(ckan_harness: ModuleType, tmp_path: Path) -> None:
@@ -44,9 +43,17 @@ def test_ckan_local_publishes_searches_and_deletes(ckan_harness: ModuleType, tmp
     licences = {licence["id"]: licence for licence in ckan.action.license_list()}
     assert licences["etalab-2.0"]["title"] == "Licence Ouverte / Open Licence version 2.0"
     assert licences["etalab-2.0"]["url"] == "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
-    assert {"fr-lo", "odc-odbl", "cc-by", "cc-by-sa", "cc-zero", "odc-by", "odc-pddl", "notspecified", "other-open"} <= set(
-        licences
-    )
+    assert {
+        "fr-lo",
+        "odc-odbl",
+        "cc-by",
+        "cc-by-sa",
+        "cc-zero",
+        "odc-by",
+        "odc-pddl",
+        "notspecified",
+        "other-open",
+    } <= set(licences)
 
     suffix = uuid.uuid4().hex[:8]
     org_name, name = f"harnais-org-{suffix}", f"harnais-jeu-{suffix}"
@@ -66,7 +73,9 @@ def test_ckan_local_publishes_searches_and_deletes(ckan_harness: ModuleType, tmp
         source = tmp_path / "budgets.csv"
         source.write_bytes(CSV)
         with source.open("rb") as upload:
-            resource = ckan.action.resource_create(package_id=created["id"], name="Budgets", format="CSV", upload=upload)
+            resource = ckan.action.resource_create(
+                package_id=created["id"], name="Budgets", format="CSV", upload=upload
+            )
         assert resource["url_type"] == "upload"
         assert resource["url"].startswith(ckan_harness.url() + "/dataset/")
         download = requests.get(resource["url"], timeout=30)

@@ -69,8 +69,9 @@ class Client:
 
         for attempt in range(self.retries + 1):
             try:
-                for handle in (files or {}).values():
-                    handle.seek(0)
+                for value in (files or {}).values():
+                    # A retry sends the file again from its start; values are files or (name, file).
+                    (value[1] if isinstance(value, tuple) else value).seek(0)
                 result = self._remote.call_action(action, data, files=files, requests_kwargs={"timeout": self.timeout})
             except Transient as error:
                 if attempt == self.retries or action not in SAFE_TO_RETRY:

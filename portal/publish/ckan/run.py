@@ -39,6 +39,14 @@ STEP_LABELS = {
     "unchanged": "inchangé",
 }
 
+# How the report counts resource steps: "7 ressources ajoutées".
+STEP_COUNTS = {
+    "create": ("ressource ajoutée", "ressources ajoutées"),
+    "upload": ("fichier téléversé à nouveau", "fichiers téléversés à nouveau"),
+    "update": ("ressource redécrite", "ressources redécrites"),
+    "delete": ("ressource supprimée", "ressources supprimées"),
+}
+
 
 @dataclass
 class Outcome:
@@ -210,7 +218,7 @@ def _summary(plan: DatasetPlan) -> str:
     counts: dict[str, int] = {}
     for step in plan.resources:
         counts[step.action] = counts.get(step.action, 0) + 1
-    parts = [f"{n} {STEP_LABELS[a]}" for a, n in sorted(counts.items()) if a != "unchanged"]
+    parts = [f"{n} {STEP_COUNTS[a][n > 1]}" for a, n in sorted(counts.items()) if a != "unchanged"]
     if plan.metadata_changed and plan.action == "update":
         parts.insert(0, "métadonnées du jeu")
     return ", ".join(parts)

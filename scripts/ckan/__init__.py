@@ -1,0 +1,1 @@
+"""The local CKAN harness: see harness.py."""
