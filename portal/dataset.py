@@ -64,6 +64,16 @@ class Dataset:
         return None
 
 
+def resource_schema(resource: dict[str, Any]) -> dict[str, Any]:
+    """A resource's Table Schema: inline, or the national SCDL schema it names; {} otherwise."""
+    schema = resource.get("schema")
+    if isinstance(schema, dict):
+        return schema
+    from portal.scdl import load_schema
+
+    return load_schema(schema) or {}
+
+
 def display_path(path: Path) -> str:
     """A path as the user will recognise it: relative to the working directory when possible."""
     try:
@@ -148,6 +158,8 @@ def dataset_folders(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     for path in paths:
         if path.is_file() and path.name == DESCRIPTOR:
             folders.append(path.parent)
+        elif path.is_file() and (owner := _owning_dataset(path)) is not None:
+            folders.append(owner)  # a data file: its dataset (pre-commit passes changed files)
         elif path.is_dir() and (path / DESCRIPTOR).exists():
             folders.append(path)
         elif path.is_dir():
@@ -173,6 +185,14 @@ def dataset_folders(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
             )
     unique = list(dict.fromkeys(folder.resolve() for folder in folders))
     return [Path(display_path(f)) for f in unique], problems
+
+
+def _owning_dataset(path: Path) -> Path | None:
+    """The nearest folder above a file that holds a datapackage.json."""
+    for folder in path.resolve().parents:
+        if (folder / DESCRIPTOR).is_file():
+            return folder
+    return None
 
 
 def load_catalogue(root: Path = Path("datasets")) -> list[Dataset]:

@@ -183,3 +183,12 @@ def test_usage_errors_exit_2(cli):
     assert cli("validate", "--today", "hier").exit_code == 2
     assert cli("validate", "--format", "xml").exit_code == 2
     assert cli("validate", "--nope").exit_code == 2
+
+
+def test_a_changed_data_file_validates_its_dataset(package, cli):
+    folder = package()
+    result = cli("validate", str(folder / "participation.csv"), "--today", "2026-11-22", "--format", "json")
+    assert result.exit_code == 0
+    assert [d["name"] for d in json.loads(result.output)["datasets"]] == ["complet"]
+    twice = cli("validate", str(folder / "participation.csv"), str(folder / "datapackage.json"), "--format", "json")
+    assert len(json.loads(twice.output)["datasets"]) == 1  # a dataset is checked once

@@ -78,3 +78,18 @@ def test_chart_declaration_is_documented():
     for value in (*FORMATS, *AGGREGATES):
         assert f"`{value}`" in page, value
     assert "5 000 lignes" in page
+
+
+def test_publisher_ci_workflow_and_pre_commit_hook():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "portal.yml").read_text("utf-8"))
+    triggers = workflow[True] if True in workflow else workflow["on"]  # YAML reads the key "on" as True
+    assert {"push", "pull_request"} <= set(triggers)
+    steps = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
+    assert "portal validate --format github" in steps and "mkdocs gh-deploy --force" in steps
+    assert workflow["jobs"]["deploy"]["if"] == "github.ref == 'refs/heads/main' && github.event_name == 'push'"
+    for name in (".pre-commit-config.yaml", ".pre-commit-hooks.yaml"):
+        assert "entry: portal validate" in (ROOT / name).read_text("utf-8")
+    guide = (REFERENCE.parent / "guide" / "valider-ses-donnees.md").read_text("utf-8")
+    assert ".github/workflows/portal.yml" in guide and "pre-commit install" in guide

@@ -127,9 +127,14 @@ def schema_standard(dataset: Dataset, resource_name: str | None, base_url: str) 
     """The Table Schema a distribution conforms to: the national schema's URL, or our published copy."""
     if resource_name is None:
         return None
+    from portal.scdl import published_url, schema_name
+
     for resource in dataset.resources:
         if resource.get("name") == resource_name:
             schema = resource.get("schema")
+            national = schema_name(schema)
+            if national:
+                return URIRef(published_url(national))
             if isinstance(schema, str) and schema.startswith("http"):
                 return URIRef(schema)
             if isinstance(schema, dict):

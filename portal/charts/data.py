@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from portal.charts.declaration import MAX_ROWS, View
+from portal.dataset import resource_schema
 from portal.files import csv_dialect
 
 
@@ -39,7 +40,7 @@ def read_table(path: Path, resource: dict[str, Any], encoding: str = "utf-8-sig"
         keep_default_na=False,
         encoding=encoding,
     )
-    schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
+    schema = resource_schema(resource)
     for field in schema.get("fields") or []:
         name = field.get("name")
         if name not in frame.columns:

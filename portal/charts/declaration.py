@@ -83,8 +83,9 @@ class View:
 def _fields_of(descriptor: dict[str, Any], resource_name: str) -> dict[str, str] | None:
     for resource in descriptor.get("resources") or []:
         if isinstance(resource, dict) and resource.get("name") == resource_name:
-            schema = resource.get("schema")
-            fields = schema.get("fields") if isinstance(schema, dict) else None
+            from portal.dataset import resource_schema
+
+            fields = resource_schema(resource).get("fields")
             if not isinstance(fields, list):
                 return {}
             return {f["name"]: f.get("type", "string") for f in fields if isinstance(f, dict) and "name" in f}

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from portal.dataset import Dataset
+from portal.dataset import Dataset, resource_schema
 from portal.files import csv_dialect, resolve
+from portal.scdl import published_url, schema_name
 from portal.site import urls
 
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json", "zip": "application/zip"}
@@ -41,7 +42,7 @@ def _rows(path: Path, resource: dict[str, Any], encoding: str) -> tuple[list[str
 
 
 def _fields(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
+    schema = resource_schema(resource)
     return {f["name"]: f for f in schema.get("fields") or [] if isinstance(f, dict) and "name" in f}
 
 
@@ -127,6 +128,9 @@ def published_descriptor(dataset: Dataset, base_url: str, relative_paths: bool) 
         resource["format"] = "csv"
         resource["mediatype"] = "text/csv"
         resource.pop("dialect", None)
+        national = schema_name(resource.get("schema"))
+        if national:
+            resource["schema"] = published_url(national)  # what any Frictionless reader can fetch
         for field in (
             (resource.get("schema") or {}).get("fields", []) if isinstance(resource.get("schema"), dict) else []
         ):

@@ -11,7 +11,7 @@ from typing import Any
 
 from portal import formats
 from portal.charts.render import Chart
-from portal.dataset import Dataset
+from portal.dataset import Dataset, resource_schema
 from portal.site import metadata, urls
 from portal.site.downloads import Download
 from portal.site.html import compact, esc, front_matter, json_for_script, markdown_block, markdown_inline, table
@@ -277,8 +277,21 @@ def _constraints(field: dict[str, Any]) -> str:
     return " ; ".join(parts)
 
 
+def _conformity(resource: dict[str, Any]) -> str:
+    """ "Conforme au schéma SCDL …" for a resource that follows a national schema."""
+    from portal.scdl import TITLES, VERSIONS, published_url, schema_name
+
+    name = schema_name(resource.get("schema"))
+    if name is None:
+        return ""
+    return (
+        f'<p class="conformity">Conforme au schéma national <a href="{esc(published_url(name))}">SCDL « {esc(TITLES[name])} »</a>, '
+        f"version {esc(VERSIONS[name])} (Socle commun des données locales) : contrôlé par <code>portal validate</code>.</p>\n"
+    )
+
+
 def _dictionary(resource: dict[str, Any], data: TableData | None) -> str:
-    schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
+    schema = resource_schema(resource)
     rows = []
     for field_spec in schema.get("fields") or []:
         if not isinstance(field_spec, dict):
@@ -375,6 +388,8 @@ def dataset_page(entry: Entry, site: Site) -> str:
         parts.append(f"### {markdown_inline(title)} ({markdown_inline(resource.get('name'))}.csv)\n")
         if resource.get("description"):
             parts.append(f"<p>{esc(resource['description'])}</p>\n")
+        if _conformity(resource):
+            parts.append(_conformity(resource))
         data = entry.tables.get(resource.get("name"))
         parts.append(_dictionary(resource, data) + "\n")
         parts.append(

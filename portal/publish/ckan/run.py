@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from portal.checks.base import Options
-from portal.dataset import Dataset
+from portal.dataset import Dataset, resource_schema
 from portal.publish.ckan import mapping
 from portal.publish.ckan.client import CkanError, Client, NotFoundError
 from portal.publish.ckan.plan import DatasetPlan, is_managed, plan_dataset
@@ -81,9 +81,9 @@ def resource_files(dataset: Dataset, folder: Path, base_url: str) -> list[mappin
     page = urls.absolute(base_url, urls.dataset_page(dataset.name))
     downloads = write_downloads(dataset, folder, base_url, citation_text(dataset, page))
     schemas = {
-        r.get("name"): json.dumps(r["schema"], ensure_ascii=False, sort_keys=True)
+        r.get("name"): json.dumps(resource_schema(r), ensure_ascii=False, sort_keys=True)
         for r in dataset.resources
-        if isinstance(r.get("schema"), dict)
+        if resource_schema(r)
     }
     descriptions = {r.get("name"): str(r.get("description") or r.get("title") or "") for r in dataset.resources}
     files = []
