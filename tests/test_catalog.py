@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -145,9 +144,3 @@ def test_reuse_page_documents_the_catalogue_urls():
     page = (ROOT / "docs" / "reutiliser.md").read_text("utf-8")
     for url in ("catalog.ttl", "catalog.jsonld", "feed.xml", "sitemap.xml"):
         assert f"`{url}`" in page, url
-
-
-def test_today_is_not_needed_for_the_catalogue():
-    from portal.catalog.dcat import today_literal
-
-    assert str(today_literal(date(2026, 11, 22))) == "2026-11-22"

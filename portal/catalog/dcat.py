@@ -6,7 +6,6 @@ Harvesters (data.gouv.fr, data.europa.eu) read it from ``catalog.ttl`` and ``cat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
@@ -260,7 +259,3 @@ def catalogue_graph(info: CatalogueInfo, datasets: list[tuple[Dataset, list[Down
     for dataset, downloads in datasets:
         graph.add((catalogue, DCAT.dataset, add_dataset(graph, dataset, downloads, info.base_url)))
     return graph
-
-
-def today_literal(today: date) -> Literal:
-    return Literal(today.isoformat(), datatype=XSD.date)

@@ -163,6 +163,3 @@ def build_charts(dataset: Dataset, out: Path) -> list[Chart]:
                 f"{dataset.name} : la vue « {view.name} » montrerait {too_many.rows} lignes. Filtrez ou agrégez."
             ) from None
     return charts
-
-
-__all__ = ["Chart", "ChartError", "build_charts", "render_view", "theme"]

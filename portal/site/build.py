@@ -16,7 +16,7 @@ from portal.charts.render import ChartError, build_charts
 from portal.checks.base import Options
 from portal.files import resolve
 from portal.site import pages, surveys, urls
-from portal.site.downloads import _rows, write_downloads
+from portal.site.downloads import read_rows, write_downloads
 from portal.site.metadata import citation_text
 from portal.validate import Report, validate_paths
 
@@ -91,7 +91,7 @@ def generate(
         for resource in entry.dataset.resources:
             located = resolve(entry.dataset, resource, allow_remote=False)
             if located.path is not None and located.readable and located.tabular:
-                header, rows = _rows(located.path, resource, located.encoding)
+                header, rows = read_rows(located.path, resource, located.encoding)
                 entry.tables[resource["name"]] = pages.TableData(header, rows)
         page_url = urls.absolute(site.base_url, urls.dataset_page(entry.name))
         entry.downloads = write_downloads(entry.dataset, work, site.base_url, citation_text(entry.dataset, page_url))

@@ -33,7 +33,8 @@ class Download:
     resource: str | None = None
 
 
-def _rows(path: Path, resource: dict[str, Any], encoding: str) -> tuple[list[str], list[list[str]]]:
+def read_rows(path: Path, resource: dict[str, Any], encoding: str) -> tuple[list[str], list[list[str]]]:
+    """A CSV resource as its header and rows of text, read with its own dialect and encoding."""
     dialect = csv_dialect(resource)
     with path.open(encoding=encoding, newline="") as stream:
         reader = csv.reader(stream, delimiter=dialect["delimiter"], quotechar=dialect["quotechar"])
@@ -190,7 +191,7 @@ def write_downloads(dataset: Dataset, out: Path, base_url: str, citation: str) -
             if located.path is None or not located.readable:
                 continue
             name = resource["name"]
-            header, rows = _rows(located.path, resource, located.encoding)
+            header, rows = read_rows(located.path, resource, located.encoding)
             fields = _fields(resource)
             rows = canonical_rows(header, rows, fields)
             canonical = csv_text(header, rows)
