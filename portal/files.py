@@ -33,6 +33,7 @@ class ResourceFile:
     url: str | None = None  # a remote resource the user allowed to read
     encoding: str = "utf-8"
     problems: list[Problem] = field(default_factory=list)
+    scdl: str | None = None  # the national SCDL schema it declares, once resolved (portal/scdl)
 
     @property
     def readable(self) -> bool:

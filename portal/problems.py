@@ -124,6 +124,32 @@ CODES: dict[str, CodeInfo] = {
         schema_error="le schéma Table Schema est invalide",
         table_error="autre erreur de structure signalée par frictionless",
     ),
+    # national SCDL schemas: the custom checks, as Validata runs them
+    **_codes(
+        "scdl",
+        "valid",
+        "error",
+        siret_invalid="un numéro SIRET est mal formé ou sa clé de contrôle est fausse",
+        siren_invalid="un numéro SIREN est mal formé ou sa clé de contrôle est fausse",
+        rna_invalid="un numéro RNA d'association n'est pas W suivi de 9 chiffres",
+        year_interval_invalid="une année ou une période AAAA/AAAA est mal écrite ou à l'envers",
+        compare_columns_invalid="deux colonnes d'une ligne ne sont pas dans l'ordre que le schéma exige (dates, effectifs)",
+        sum_columns_invalid="une colonne n'est pas égale à la somme des colonnes dont elle est le total",
+        cohesive_columns_invalid="des colonnes qui vont ensemble ne sont pas toutes remplies ou toutes vides",
+        one_of_required_missing="aucune des deux colonnes dont l'une au moins est exigée n'est remplie",
+        nomenclature_invalid="une matière ne suit pas la nomenclature ACTES « matière/sous-matière »",
+        gps_out_of_france="des coordonnées tombent hors de France (métropole et outre-mer)",
+        gps_swapped="la latitude et la longitude semblent inversées",
+    ),
+    # national SCDL schemas: Validata's remarks on the header
+    **_codes(
+        "scdl",
+        None,
+        "warning",
+        scdl_missing_optional_column="une colonne facultative du schéma national manque",
+        scdl_extra_column="le fichier a une colonne que le schéma national ne prévoit pas",
+        scdl_column_order="les colonnes ne suivent pas l'ordre du schéma national",
+    ),
     # licence
     **_codes(
         "licence",

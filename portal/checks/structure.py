@@ -2,19 +2,26 @@
 
 Each resource is validated on its own, so one broken schema does not hide the others; a
 resource with foreign keys is validated inside a package of the readable resources.
+
+A resource whose schema is a national SCDL reference (``"schema": "scdl/subventions"``) is
+validated against that schema with its columns matched by name, as Validata does: extra,
+missing optional and reordered columns are remarks of the ``scdl`` check, not cascades of errors.
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from portal.checks.base import Context
-from portal.files import ResourceFile
+from portal.files import ResourceFile, csv_dialect
 from portal.problems import CODES, Problem, problem
+from portal.scdl import VERSIONS, load_schema, schema_name
+from portal.scdl.checks import pattern_checked_fields
 
 NAME = "structure"
 
@@ -75,6 +82,26 @@ MESSAGES = {
     ),
 }
 FALLBACK = ("{message}", "Corrigez le fichier ou son schéma selon ce message de frictionless.")
+# Columns matched by name (SCDL resources): frictionless' own wording when no label matches, or labels repeat.
+MESSAGES["unmatched-header"] = (
+    "aucune colonne du fichier ne porte le nom d'un champ du schéma",
+    "Vérifiez le séparateur et la ligne d'en-têtes : les colonnes doivent porter les noms des champs du schéma.",
+)
+MESSAGES["labels-not-unique"] = (
+    "l'en-tête « {label} » apparaît plusieurs fois, alors que les colonnes sont reconnues par leur nom",
+    "Renommez ou retirez la colonne en double : chaque en-tête doit être unique.",
+)
+# For an SCDL resource the schema is national: the fix is always in the file.
+SCDL_MESSAGES = {
+    "missing-label": (
+        "la colonne obligatoire « {field_name} » du schéma national {scdl} manque dans le fichier",
+        "Ajoutez cette colonne et remplissez-la : le schéma national l'exige.",
+    ),
+}
+SCDL_FIXES = {
+    "type-error": "Corrigez la valeur : le type du champ est fixé par le schéma national (voir sa description).",
+    "constraint-error": "Corrigez la valeur : la contrainte est fixée par le schéma national (voir la description du champ).",
+}
 
 
 def _frictionless_descriptor(resource_file: ResourceFile) -> dict[str, Any]:
@@ -85,6 +112,9 @@ def _frictionless_descriptor(resource_file: ResourceFile) -> dict[str, Any]:
     descriptor["encoding"] = resource_file.encoding
     if resource_file.format and "format" not in descriptor:
         descriptor["format"] = resource_file.format
+    if resource_file.scdl and isinstance(descriptor.get("schema"), dict):
+        # Validata matches columns by name: "partial" tolerates extra and missing optional columns.
+        descriptor["schema"] = {**descriptor["schema"], "fieldsMatch": "partial"}
     return descriptor
 
 
@@ -142,26 +172,47 @@ def french_fix(kind: str, cell: object, fix: str) -> str:
 
 def _problem_from_error(error: Any, resource_file: ResourceFile) -> Problem:
     kind = error.type
-    code = kind if kind in CODES and CODES[kind].check == NAME else "table-error"
+    label = getattr(error, "label", None)
+    if kind == "error" and "requires unique labels" in (error.note or ""):
+        # Columns matched by name: frictionless stops at repeated headers without naming them.
+        kind, label = "labels-not-unique", _repeated_labels(resource_file)
+    code = {"labels-not-unique": "duplicate-label"}.get(kind, kind)
+    code = code if code in CODES and CODES[code].check == NAME else "table-error"
     template, fix = MESSAGES.get(kind, FALLBACK)
+    if resource_file.scdl:
+        template, fix = SCDL_MESSAGES.get(kind, (template, SCDL_FIXES.get(kind, fix)))
     values = {
         "row_number": getattr(error, "row_number", None),
         "field_name": getattr(error, "field_name", None),
         "field_number": getattr(error, "field_number", None),
-        "label": getattr(error, "label", None),
+        "label": label,
         "cell": getattr(error, "cell", None),
         "note": french_note(kind, error.note),
         "message": error.message,
+        "scdl": f"scdl/{resource_file.scdl}",
     }
+    in_header = kind.endswith(("-label", "-header")) or kind == "labels-not-unique"
     text = template.format(**{k: ("" if v is None else v) for k, v in values.items()})
     return problem(
         code,
         f"{resource_file.label} : {text}.",
         french_fix(kind, values["cell"], fix),
         file=resource_file.label,
-        row=values["row_number"] or (1 if kind.endswith("-label") else None),
+        row=values["row_number"] or (1 if in_header else None),
         field=values["field_name"] or values["label"],
     )
+
+
+def _repeated_labels(resource_file: ResourceFile) -> str | None:
+    if resource_file.path is None:
+        return None
+    dialect = csv_dialect(resource_file.descriptor)
+    try:
+        with resource_file.path.open(encoding=resource_file.encoding, errors="replace", newline="") as stream:
+            labels = next(csv.reader(stream, delimiter=dialect["delimiter"], quotechar=dialect["quotechar"]), [])
+    except (OSError, csv.Error):
+        return None
+    return ", ".join(sorted({label for label in labels if labels.count(label) > 1})) or None
 
 
 def _schema_problem(resource_file: ResourceFile, exception: Exception) -> Problem:
@@ -175,17 +226,32 @@ def _schema_problem(resource_file: ResourceFile, exception: Exception) -> Proble
 
 
 def _report_problems(report: Any, resource_file: ResourceFile) -> Iterator[Problem]:
+    # An SCDL check that validates a whole value (SIRET, RNA…) says more than the pattern it replaces.
+    # The scdl check reads local files only: a remote resource keeps frictionless' pattern errors.
+    checked = resource_file.scdl and resource_file.path is not None
+    repeated = pattern_checked_fields(resource_file.descriptor["schema"]) if checked else set()
     for task in report.tasks:
         for error in task.errors:
+            if _is_pattern_error(error) and getattr(error, "field_name", None) in repeated:
+                continue
             yield _problem_from_error(error, resource_file)
     for error in report.errors:
         yield _problem_from_error(error, resource_file)
 
 
+def _is_pattern_error(error: Any) -> bool:
+    return error.type == "constraint-error" and (error.note or "").startswith('constraint "pattern"')
+
+
 def _resolve_string_schemas(resource_file: ResourceFile) -> Problem | None:
-    """A schema given as a path is read from the dataset folder; anything else is unresolved."""
+    """A schema given as a string: a national SCDL schema, or a path in the dataset folder."""
     schema = resource_file.descriptor.get("schema")
     if not isinstance(schema, str):
+        return None
+    national = load_schema(schema)
+    if national is not None:
+        resource_file.descriptor = {**resource_file.descriptor, "schema": national}
+        resource_file.scdl = schema_name(schema)
         return None
     if resource_file.path is not None:
         candidate = resource_file.path.parent / schema
@@ -198,10 +264,13 @@ def _resolve_string_schemas(resource_file: ResourceFile) -> Problem | None:
                 return None
             except (ValueError, UnicodeDecodeError):
                 pass
+    fix = "Donnez le schéma dans la ressource, ou le chemin d'un fichier de schéma JSON dans le dossier du jeu."
+    if schema.strip().lower().startswith("scdl/"):
+        fix = "Les schémas nationaux SCDL connus sont : " + ", ".join(f"scdl/{name}" for name in VERSIONS) + "."
     return problem(
         "schema-unresolved",
         f"{resource_file.label} : le schéma « {schema} » est introuvable.",
-        "Donnez le schéma dans la ressource, ou le chemin d'un fichier de schéma JSON dans le dossier du jeu.",
+        fix,
         file=resource_file.label,
     )
 
