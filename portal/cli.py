@@ -103,6 +103,65 @@ def charts(paths: tuple[Path, ...], out: Path) -> None:
     sys.exit(1 if failures else 0)
 
 
+@main.command()
+@click.help_option("-h", "--help", help="Afficher cette aide.")
+@click.argument("name")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Le fichier CSV exporté du tableur, tel quel (encodage, séparateur et formats français acceptés).",
+)
+@click.option("--schema", help="Schéma à suivre : scdl/subventions (ou un autre schéma SCDL), ou un Table Schema JSON.")
+@click.option("--title", help="Titre du jeu ; par défaut tiré de NAME.")
+@click.option("--licence", default="etalab-2.0", show_default=True, help="Licence ouverte (identifiant SPDX).")
+@click.option("--frequency", help="Fréquence de mise à jour (annual, monthly…) ; sinon la checklist la demande.")
+@click.option(
+    "--publisher", help="Éditeur ; sinon le nom unique de la colonne de l'attribuant (nomAttribuant, COLL_NOM)."
+)
+@click.option("--public", is_flag=True, help="L'éditeur est une administration (publicBody).")
+@click.option(
+    "--datasets",
+    type=click.Path(path_type=Path),
+    default=Path("datasets"),
+    show_default=True,
+    help="Dossier des jeux de données.",
+)
+@click.option("--force", is_flag=True, help="Remplacer le dossier du jeu s'il existe déjà.")
+def new(name, source, schema, title, licence, frequency, publisher, public, datasets, force) -> None:
+    """Crée datasets/NAME/ depuis un export CSV de tableur : CSV normalisé, original archivé, métadonnées.
+
+    Affiche le rapport de conversion (tout ce qui a été converti, et chaque valeur laissée telle
+    quelle) puis la checklist de ce qui reste à remplir. Code de sortie : 0 si le jeu est écrit
+    (même incomplet), 1 si le fichier ne peut pas être lu, 2 si la commande est mal employée
+    (dossier existant sans --force, option invalide).
+    """
+    from portal.new import NewRequest, UnreadableInput, UsageProblem, create_dataset
+    from portal.new.report import render
+
+    request = NewRequest(
+        name=name,
+        source=source,
+        datasets=datasets,
+        schema=schema,
+        title=title,
+        licence=licence,
+        frequency=frequency,
+        publisher=publisher,
+        public=public,
+        force=force,
+    )
+    try:
+        result = create_dataset(request)
+    except UsageProblem as error:
+        raise click.UsageError(str(error)) from None
+    except UnreadableInput as error:
+        click.echo(f"erreur : {error}", err=True)
+        sys.exit(1)
+    sys.stdout.write(render(result))
+
+
 @main.group()
 @click.help_option("-h", "--help", help="Afficher cette aide.")
 def publish() -> None:
