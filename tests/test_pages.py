@@ -5,6 +5,7 @@ Refresh after an intended change with ``UPDATE_GOLDEN=1 pytest tests/test_pages.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from datetime import date
@@ -62,3 +63,22 @@ def test_pages_do_not_grow_with_the_catalogue():
     items = list(range(1000))
     chunks = paginate(items)
     assert len(chunks) == 1000 // PAGE_SIZE and max(len(c) for c in chunks) == PAGE_SIZE
+
+
+def test_scdl_resource_page_and_catalogue_name_the_national_schema(tmp_path):
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCTERMS
+
+    fixture = Path(__file__).parent / "fixtures" / "scdl" / "subventions"
+    shutil.copytree(fixture, tmp_path / "datasets" / fixture.name)
+    generated = generate(tmp_path / "datasets", tmp_path / "work", SITE, tmp_path / "cache")
+    page = generated.pages[f"jeux/{fixture.name}/index.md"]
+    assert "Conforme au schéma national" in page and "SCDL « Subventions »</a>, version 2.1.1" in page
+    assert "<td>nomAttribuant</td>" in page  # the data dictionary comes from the national schema
+    graph = Graph().parse(tmp_path / "work" / "catalog.ttl")
+    standards = set(graph.objects(None, DCTERMS.conformsTo))
+    assert URIRef("https://schema.data.gouv.fr/schemas/scdl/subventions/2.1.1/schema.json") in standards
+    published = json.loads((tmp_path / "work" / "donnees" / fixture.name / "datapackage.json").read_text("utf-8"))
+    assert (
+        published["resources"][0]["schema"] == "https://schema.data.gouv.fr/schemas/scdl/subventions/2.1.1/schema.json"
+    )
