@@ -9,6 +9,7 @@ from portal.checks.base import Context
 from portal.checks.profile import parse_iso_date
 from portal.dataset import display_path
 from portal.problems import Problem, problem
+from portal.scdl.checks import luhn_valid
 
 NAME = "metadata"
 MIN_DESCRIPTION = 100
@@ -21,14 +22,6 @@ SPATIAL_CODES = {
     "epci": re.compile(r"^[0-9]{9}$"),
     "commune": re.compile(r"^((0[1-9]|[1-8][0-9]|9[0-5]|2A|2B)[0-9]{3}|97[1-6][0-9]{2})$"),
 }
-
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
 
 
 def spatial_code_valid(code: str, level: str | None) -> bool:

@@ -10,8 +10,9 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from portal.checks.metadata import SPATIAL_CODES, luhn_valid
+from portal.checks.metadata import SPATIAL_CODES
 from portal.normalise import ColumnOutcome, label_key
+from portal.scdl.checks import luhn_valid
 from portal.vocabularies import Licence
 
 # Header keys (portal.normalise.label_key) of the columns that name the publisher, as in the SCDL.
