@@ -34,6 +34,8 @@ class ResourceFile:
     encoding: str = "utf-8"
     problems: list[Problem] = field(default_factory=list)
     scdl: str | None = None  # the national SCDL schema it declares, once resolved (portal/scdl)
+    # The SCDL custom checks' findings when the fast engine ran them in its pass (portal/fastcheck).
+    custom_findings: list[Any] | None = None
 
     @property
     def readable(self) -> bool:

@@ -23,6 +23,7 @@ class DatasetReport:
     problems: list[Problem]
     checklist: list[CriterionResult]
     score: int
+    tables: list[dict] = field(default_factory=list)  # the structure check's engine and counts per resource
 
     @property
     def name(self) -> str:
@@ -69,9 +70,10 @@ def _crash(check_name: str, dataset: Dataset, exception: Exception) -> Problem:
 
 def validate_dataset(dataset: Dataset, options: Options) -> DatasetReport:
     problems = list(dataset.load_problems)
+    tables: list[dict] = []
     if dataset.loaded:
         files = [resolve(dataset, r, allow_remote=options.allow_remote) for r in dataset.resources]
-        context = Context(dataset, files, options)
+        context = Context(dataset, files, options, tables)
         for check in CHECKS:
             try:
                 problems.extend(check.run(context))
@@ -80,7 +82,7 @@ def validate_dataset(dataset: Dataset, options: Options) -> DatasetReport:
     if options.strict:
         problems = [p.escalated() for p in problems]
     results = checklist(problems, dataset.loaded)
-    return DatasetReport(dataset, problems, results, score(results))
+    return DatasetReport(dataset, problems, results, score(results), tables)
 
 
 def validate_paths(

@@ -23,3 +23,5 @@ class Context:
     dataset: Dataset
     files: list[ResourceFile]
     options: Options
+    # One entry per tabular resource from the structure check: the engine that validated it and its counts.
+    tables: list[dict] = field(default_factory=list)

@@ -44,17 +44,45 @@ def findings(resource_file: ResourceFile, schema: dict) -> Iterator[Finding]:
         yield from validate_rows(schema, labels, reader, first_row)
 
 
+def fast_findings(resource_file: ResourceFile, schema: dict) -> list[Finding] | None:
+    """The findings through the fast engine's batches, or None for a file it does not read."""
+    from portal import fastcheck
+    from portal.fastcheck import custom
+    from portal.fastcheck.reading import Unsupported
+
+    descriptor = {**resource_file.descriptor, "schema": resource_file.descriptor.get("schema")}
+    if not isinstance(descriptor["schema"], dict):
+        return None
+    if fastcheck.unsupported(descriptor, resource_file.path, resource_file.encoding) is not None:
+        return None
+    dialect = csv_dialect(resource_file.descriptor)
+    labels = [field["name"] for field in descriptor["schema"]["fields"]]
+    try:
+        return custom.findings(schema, resource_file.path, labels, dialect["delimiter"], dialect["quotechar"], LIMIT)
+    except Unsupported:
+        return None
+
+
+def _collect(stream: Iterator[Finding]) -> list[Finding]:
+    found: list[Finding] = []
+    # A malformed CSV stops the reading: the structure check reports it; what came before stays.
+    with contextlib.closing(stream), contextlib.suppress(csv.Error):
+        for finding in islice(stream, LIMIT):
+            found.append(finding)
+    return found
+
+
 def run(context: Context) -> Iterator[Problem]:
     for resource_file in context.files:
         name = scdl_name(resource_file)
         if not name or resource_file.path is None or not resource_file.tabular or not resource_file.readable:
             continue
-        found: list[Finding] = []
-        stream = findings(resource_file, load_schema(f"scdl/{name}"))
-        # A malformed CSV stops the reading: the structure check reports it; what came before stays.
-        with contextlib.closing(stream), contextlib.suppress(csv.Error):
-            for finding in islice(stream, LIMIT):
-                found.append(finding)
+        schema = load_schema(f"scdl/{name}")
+        found = resource_file.custom_findings  # read in the fast engine's pass, when it ran
+        if found is None:
+            found = fast_findings(resource_file, schema)
+        if found is None:
+            found = _collect(findings(resource_file, schema))
         for finding in found:
             yield problem(
                 finding.code,

@@ -24,6 +24,8 @@ from portal.scdl import VERSIONS, load_schema, schema_name
 from portal.scdl.checks import pattern_checked_fields
 
 NAME = "structure"
+# frictionless stops after this many errors per resource (its default): its counts are then partial.
+LIMIT_ERRORS = 1000
 
 # Messages for frictionless' error types; the code is frictionless' own type when registered.
 MESSAGES = {
@@ -226,17 +228,87 @@ def _schema_problem(resource_file: ResourceFile, exception: Exception) -> Proble
 
 
 def _report_problems(report: Any, resource_file: ResourceFile) -> Iterator[Problem]:
+    yield from _errors_problems([e for task in report.tasks for e in task.errors] + list(report.errors), resource_file)
+
+
+def _errors_problems(errors: list[Any], resource_file: ResourceFile) -> Iterator[Problem]:
     # An SCDL check that validates a whole value (SIRET, RNA…) says more than the pattern it replaces.
     # The scdl check reads local files only: a remote resource keeps frictionless' pattern errors.
     checked = resource_file.scdl and resource_file.path is not None
     repeated = pattern_checked_fields(resource_file.descriptor["schema"]) if checked else set()
-    for task in report.tasks:
-        for error in task.errors:
-            if _is_pattern_error(error) and getattr(error, "field_name", None) in repeated:
-                continue
-            yield _problem_from_error(error, resource_file)
-    for error in report.errors:
+    for error in errors:
+        if _is_pattern_error(error) and getattr(error, "field_name", None) in repeated:
+            continue
         yield _problem_from_error(error, resource_file)
+
+
+def _fast(resource_file: ResourceFile, descriptor: dict[str, Any], context: Context) -> list[Problem] | None:
+    """The fast engine's problems for a resource it covers, or None: frictionless will validate it."""
+    from portal import fastcheck
+    from portal.fastcheck.reading import Unsupported
+
+    reason = fastcheck.unsupported(descriptor, resource_file.path, resource_file.encoding)
+    if reason is None:
+        consumers = []
+        if resource_file.scdl:
+            # The scdl check's custom checks read the same batches: one pass over the file.
+            from portal.checks.scdl import LIMIT
+            from portal.fastcheck.custom import Runner
+            from portal.scdl import load_schema
+
+            labels = [f["name"] for f in descriptor["schema"]["fields"]]
+            consumers.append(Runner(load_schema(f"scdl/{resource_file.scdl}"), labels, LIMIT))
+        try:
+            result = fastcheck.validate(descriptor, resource_file.path, consumers=consumers)
+        except (Unsupported, ValueError, OSError, ArithmeticError) as exception:
+            # polars' own errors are ValueErrors or ComputeErrors (also Exceptions): frictionless decides.
+            reason = str(exception)
+        except Exception as exception:  # noqa: BLE001 — any surprise of the fast path: frictionless decides
+            reason = f"{type(exception).__name__}: {exception}"
+        else:
+            if consumers:
+                resource_file.custom_findings = consumers[0].found
+            context.tables.append(
+                {
+                    "file": resource_file.label,
+                    "engine": "fastcheck",
+                    "rows": result.rows,
+                    "errors": sum(result.counts.values()),
+                    "exactCounts": True,
+                    "truncated": result.truncated,
+                    "countsByType": result.count_by_type(),
+                    "countsByField": result.count_by_field(),
+                }
+            )
+            return list(_errors_problems(result.errors, resource_file))
+    context.tables.append({"file": resource_file.label, "engine": "frictionless", "fallbackReason": reason})
+    return None
+
+
+def _record_frictionless(report: Any, resource_file: ResourceFile, context: Context) -> None:
+    entry = next((t for t in context.tables if t["file"] == resource_file.label), None)
+    if entry is None:
+        return
+    errors = [e for task in report.tasks for e in task.errors]
+    counts: dict[str, int] = {}
+    by_field: dict[str, dict[str, int]] = {}
+    for error in errors:
+        counts[error.type] = counts.get(error.type, 0) + 1
+        name = getattr(error, "field_name", "") or ""
+        by_field.setdefault(name, {})
+        by_field[name][error.type] = by_field[name].get(error.type, 0) + 1
+    truncated = len(errors) >= LIMIT_ERRORS
+    rows = sum((task.stats or {}).get("rows") or 0 for task in report.tasks) if not truncated else None
+    entry.update(
+        {
+            "rows": rows,
+            "errors": len(errors),
+            "exactCounts": not truncated,
+            "truncated": truncated,
+            "countsByType": dict(sorted(counts.items())),
+            "countsByField": {k: dict(sorted(v.items())) for k, v in sorted(by_field.items())},
+        }
+    )
 
 
 def _is_pattern_error(error: Any) -> bool:
@@ -300,9 +372,19 @@ def run(context: Context) -> Iterator[Problem]:
         with contextlib.suppress(*failures):
             package.add_resource(resource)
     for resource_file, resource in built:
+        # The fast engine for the local CSV files it covers (portal/fastcheck), frictionless for the rest.
+        fast = _fast(resource_file, _frictionless_descriptor(resource_file), context) if resource_file.path else None
+        if fast is not None:
+            yield from fast
+            continue
         try:
             report = resource.validate()
         except failures as exception:
             yield _schema_problem(resource_file, exception)
             continue
+        if not resource_file.path:
+            context.tables.append(
+                {"file": resource_file.label, "engine": "frictionless", "fallbackReason": "une ressource distante"}
+            )
+        _record_frictionless(report, resource_file, context)
         yield from _report_problems(report, resource_file)

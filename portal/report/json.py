@@ -38,6 +38,7 @@ def report_as_dict(report: Report) -> dict:
                     for r in d.checklist
                 ],
                 "problems": [p.as_dict() for p in d.problems],
+                **({"tables": d.tables} if d.tables else {}),
             }
             for d in report.datasets
         ],

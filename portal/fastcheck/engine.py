@@ -1,0 +1,271 @@
+"""The fast path's pipeline: guards, batches, vectorised masks, exact rows, keys, counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from portal.fastcheck import casting, constraints, keys, reading
+
+# Errors listed per resource, like frictionless' default limit; the counts are never limited.
+LIMIT = 1000
+DIALECT_KEYS = {"delimiter", "quoteChar", "header", "doubleQuote"}
+ENCODINGS = {"utf-8", "utf8", "utf-8-sig", "ascii", "us-ascii"}
+ROW = "__row__"
+
+
+@dataclass
+class TableResult:
+    rows: int = 0
+    errors: list[Any] = field(default_factory=list)  # frictionless errors, the first LIMIT in row order
+    counts: Counter = field(default_factory=Counter)  # (error type, field name or "") → number
+    truncated: bool = False  # more errors than listed
+
+    def count_by_type(self) -> dict[str, int]:
+        totals: Counter = Counter()
+        for (kind, _), number in self.counts.items():
+            totals[kind] += number
+        return dict(sorted(totals.items()))
+
+    def count_by_field(self) -> dict[str, dict[str, int]]:
+        table: dict[str, dict[str, int]] = {}
+        for (kind, name), number in sorted(self.counts.items()):
+            table.setdefault(name, {})[kind] = number
+        return table
+
+
+def _dialect(descriptor: dict[str, Any]) -> dict[str, Any] | str:
+    dialect = descriptor.get("dialect") or {}
+    if not isinstance(dialect, dict):
+        return "le dialecte"
+    nested = dialect.get("csv")
+    options = {**{k: v for k, v in dialect.items() if k != "csv"}, **(nested if isinstance(nested, dict) else {})}
+    if (
+        set(options) - DIALECT_KEYS
+        or options.get("header", True) is not True
+        or options.get("doubleQuote", True) is not True
+    ):
+        return "des options de dialecte (" + ", ".join(sorted(set(options) - {"delimiter", "quoteChar"})) + ")"
+    delimiter = options.get("delimiter", "\t" if descriptor.get("format") == "tsv" else ",")
+    quote = options.get("quoteChar", '"')
+    if not (isinstance(delimiter, str) and len(delimiter) == 1 and isinstance(quote, str) and len(quote) == 1):
+        return "le séparateur ou le guillemet"
+    if delimiter == quote or delimiter in "\r\n":
+        return "le séparateur"
+    return {"delimiter": delimiter, "quotechar": quote}
+
+
+def unsupported(descriptor: dict[str, Any], path: Path | None, encoding: str | None) -> str | None:
+    """Why the fast path leaves this resource to frictionless (in French), or None if it takes it."""
+    if path is None:
+        return "une ressource distante"
+    if (descriptor.get("format") or path.suffix.lstrip(".")).lower() not in {"csv", "tsv"}:
+        return "un format autre que CSV"
+    if (encoding or "utf-8").lower() not in ENCODINGS:
+        return f"l'encodage {encoding}"
+    dialect = _dialect(descriptor)
+    if isinstance(dialect, str):
+        return dialect
+    schema = descriptor.get("schema")
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        return "le schéma"
+    if schema.get("foreignKeys"):
+        return "des clés étrangères"
+    fields = schema["fields"]
+    if not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):
+        return "le schéma"
+    for item in fields:
+        reason = casting.unsupported_field(item)
+        if reason:
+            return f"{reason} (champ « {item['name']} »)"
+        if (item.get("constraints") or {}).get("unique") and item.get("type") == "number":
+            return f"« unique » sur un nombre (champ « {item['name']} »)"
+    missing = schema.get("missingValues", [""])
+    if not isinstance(missing, list) or not all(isinstance(value, str) for value in missing):
+        return "missingValues"
+    names = [f["name"] for f in fields]
+    primary = schema.get("primaryKey") or []
+    primary = [primary] if isinstance(primary, str) else primary
+    if not set(primary) <= set(names):
+        return "la clé primaire"
+    try:
+        labels = reading.header(path, dialect["delimiter"], dialect["quotechar"])
+    except (OSError, UnicodeDecodeError, ValueError):
+        return "l'en-tête illisible"
+    if labels != names:
+        return "un en-tête différent des champs du schéma"
+    return None
+
+
+class _Table:
+    """One resource being validated: the schema's expressions and frictionless' own row reader."""
+
+    def __init__(self, descriptor: dict[str, Any]):
+        from frictionless import Schema
+        from frictionless.table.row import create_cell_handlers
+
+        schema = descriptor["schema"]
+        self.fields: list[dict[str, Any]] = schema["fields"]
+        self.names = [f["name"] for f in self.fields]
+        self.frictionless_schema = Schema.from_descriptor(schema)
+        self.handlers = create_cell_handlers(self.frictionless_schema.fields)
+        primary = schema.get("primaryKey") or []
+        self.primary = [primary] if isinstance(primary, str) else list(primary)
+        self.unique = [f["name"] for f in self.fields if (f.get("constraints") or {}).get("unique")]
+        default_missing = schema.get("missingValues", [""])
+        ok_columns, missing_columns, key_columns = [], [], {}
+        for item in self.fields:
+            column = pl.col(item["name"])
+            missing = column.is_in(item.get("missingValues", default_missing))
+            required = bool((item.get("constraints") or {}).get("required"))
+            type_ok, value = casting.typed(column, item)
+            met = constraints.certainly_met(column, value, item)
+            ok = (missing & pl.lit(not required)) | (~missing & type_ok & met)
+            ok_columns.append(ok.fill_null(False))
+            missing_columns.append(missing)
+            kind = item.get("type", "any")
+            key_columns[item["name"]] = pl.when(missing).then(None).otherwise(keys.canonical_expr(column, value, kind))
+        # frictionless reports a row whose cells are all missing as a blank row: frictionless reads it.
+        self.ok = pl.all_horizontal(ok_columns) & ~pl.all_horizontal(missing_columns)
+        self.key_columns = key_columns
+        self.key_names = list(dict.fromkeys(self.unique + self.primary))
+
+    def exact_row(self, number: int, cells: list[str]) -> tuple[list[Any], dict[str, Any]]:
+        """frictionless' errors for one row's cells, and the typed values of its key fields."""
+        from frictionless.table.row import Row
+
+        row = Row(cells, handlers=self.handlers, row_number=number)
+        typed = {name: row[name] for name in self.key_names}
+        return list(row.errors), typed
+
+    def replay(self, number: int, cells: list[str] | None, repeated: dict[str, Any], primary: Any) -> list[Any]:
+        """A row's errors in frictionless' order, once its key errors are known.
+
+        frictionless reads the unique fields first, then the primary key; a key error makes it read
+        the whole row at that moment (``row.errors``), so the order of a row's errors depends on them.
+        """
+        from frictionless.table.row import Row
+
+        if cells is None:  # a row without cell errors: only its key errors
+            return [repeated[name] for name in self.unique if name in repeated] + ([primary] if primary else [])
+        row = Row(cells, handlers=self.handlers, row_number=number)
+        for name in self.unique:
+            row[name]  # noqa: B018 — reading the cell is what frictionless does here
+            if name in repeated:
+                row.errors.append(repeated[name])
+        for name in self.primary:
+            row[name]  # noqa: B018
+        if primary:
+            row.errors.append(primary)
+        return list(row.errors)
+
+
+def validate(
+    descriptor: dict[str, Any],
+    path: Path,
+    batch_bytes: int = reading.BATCH_BYTES,
+    consumers: Sequence[Callable[[int, pl.DataFrame], None]] = (),
+) -> TableResult:
+    """frictionless' findings on a resource that ``unsupported`` accepts.
+
+    ``consumers`` see each batch too (first row number, cells as strings): the SCDL custom checks
+    read the file in the same pass.
+    """
+    dialect = _dialect(descriptor)
+    assert isinstance(dialect, dict)
+    table = _Table(descriptor)
+    result = TableResult()
+    listed_cells: dict[int, tuple[list[str], list[Any]]] = {}  # rows with cell errors, up to LIMIT errors
+    listed_count = 0
+    key_frames: dict[str, list[pl.DataFrame]] = {name: [] for name in table.unique}
+    primary_frames: list[pl.DataFrame] = []
+    for first, frame in reading.batches(path, table.names, dialect["delimiter"], dialect["quotechar"], batch_bytes):
+        result.rows += frame.height
+        for consumer in consumers:
+            consumer(first, frame)
+        frame = frame.with_row_index(ROW, offset=first).with_columns(pl.col(ROW).cast(pl.Int64))
+        # Lazy: polars then computes shared sub-expressions once.
+        marked = frame.lazy().with_columns(__ok__=table.ok).collect()
+        exact = marked.filter(~pl.col("__ok__"))
+        exact_keys: dict[str, list[Any]] = {name: [] for name in table.key_names}
+        exact_rows: list[int] = []
+        for values in exact.select([ROW, *table.names]).iter_rows():
+            number, cells = values[0], list(values[1:])
+            found, typed = table.exact_row(number, cells)
+            exact_rows.append(number)
+            for name in table.key_names:
+                exact_keys[name].append(keys.canonical(typed[name]))
+            for error in found:
+                result.counts[(error.type, getattr(error, "field_name", "") or "")] += 1
+            if found and listed_count < LIMIT:
+                listed_cells[number] = (cells, found)
+                listed_count += len(found)
+        if not table.key_names:
+            continue
+        fast = marked.filter(pl.col("__ok__"))
+        fast_keys = fast.select(pl.col(ROW).alias("row"), **{n: table.key_columns[n] for n in table.key_names})
+        exact_frame = pl.DataFrame(
+            {"row": exact_rows, **exact_keys},
+            schema={"row": pl.Int64, **dict.fromkeys(table.key_names, pl.String)},
+        )
+        both = pl.concat([fast_keys, exact_frame])
+        for name in table.unique:
+            key_frames[name].append(both.select("row", pl.col(name).alias("key")))
+        if table.primary:
+            primary_frames.append(both.select("row", key=keys.primary_key([pl.col(n) for n in table.primary])))
+    result.errors, result.truncated = _listed(table, result, listed_cells, key_frames, primary_frames)
+    result.counts = Counter({k: v for k, v in result.counts.items() if v})
+    return result
+
+
+def _listed(
+    table: _Table,
+    result: TableResult,
+    listed_cells: dict[int, tuple[list[str], list[Any]]],
+    key_frames: dict[str, list[pl.DataFrame]],
+    primary_frames: list[pl.DataFrame],
+) -> tuple[list[Any], bool]:
+    """The first LIMIT errors in frictionless' order; the key errors are counted here."""
+    from frictionless import errors as ferrors
+
+    repeated: dict[int, dict[str, Any]] = {}
+    for name in table.unique:
+        if not key_frames[name]:
+            continue
+        found = keys.repeated(pl.concat(key_frames[name]))
+        result.counts[("unique-error", name)] += found.height
+        number = table.names.index(name) + 1
+        for row, key, previous in found.select("row", "key", "previous").head(LIMIT).iter_rows():
+            note = f"the same as in the row at position {previous}"
+            error = ferrors.UniqueError(
+                note=note, cells=[], row_number=row, cell=str(key), field_name=name, field_number=number
+            )
+            repeated.setdefault(row, {})[name] = error
+    primary: dict[int, Any] = {}
+    if primary_frames:
+        frame = pl.concat(primary_frames)
+        empty = frame.filter(pl.col("key").is_null()).sort("row")
+        found = keys.repeated(frame)
+        result.counts[("primary-key", "")] += empty.height + found.height
+        note = 'cells composing the primary keys are all "None"'
+        for (row,) in empty.select("row").head(LIMIT).iter_rows():
+            primary[row] = ferrors.PrimaryKeyError(note=note, cells=[], row_number=row)
+        for row, previous in found.select("row", "previous").head(LIMIT).iter_rows():
+            note_repeated = f"the same as in the row at position {previous}"
+            primary[row] = ferrors.PrimaryKeyError(note=note_repeated, cells=[], row_number=row)
+    errors: list[Any] = []
+    for number in sorted(set(listed_cells) | set(repeated) | set(primary)):
+        if len(errors) >= LIMIT:
+            break
+        cells, found = listed_cells.get(number, (None, []))
+        if not table.key_names:
+            errors += found  # without keys, frictionless' order is the plain one: no replay
+            continue
+        errors += table.replay(number, cells, repeated.get(number, {}), primary.get(number))
+    total = sum(result.counts.values())
+    return errors[:LIMIT], total > min(len(errors), LIMIT)
