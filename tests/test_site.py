@@ -284,3 +284,10 @@ def test_gh_deploy_runs_the_pipeline_and_pushes_the_site(tmp_path):
         "catalogue/index.json",
     } <= set(listing)
     assert (folder / "site" / "index.html").exists() and not (folder / "site.en-cours").exists()
+
+
+def test_apostrophes_in_headings_read_as_apostrophes(built):
+    html = read(built, "enquetes/graphiques")
+    assert '>Satisfaction à l\'égard du dispositif<a class="headerlink"' in html
+    toc = html.split('data-md-component="toc"')[1].split("</nav>")[0]
+    assert "&#x27;" not in toc and "Satisfaction à l'égard du dispositif" in toc

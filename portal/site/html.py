@@ -21,7 +21,9 @@ def esc(value: object) -> str:
 
 def markdown_inline(value: object) -> str:
     """Text safe inside a Markdown line (a heading): no HTML, no Markdown syntax."""
-    text = esc(value).replace("\n", " ")
+    # Quotes stay as they are: a heading is text, not an attribute, and the table of contents
+    # would show an escaped apostrophe literally.
+    text = escape("" if value is None else str(value), quote=False).replace("\n", " ")
     return re.sub(r"([\\`*_{}\[\]()#+!|~<>])", r"\\\1", text)
 
 
