@@ -82,3 +82,21 @@ def test_scdl_resource_page_and_catalogue_name_the_national_schema(tmp_path):
     assert (
         published["resources"][0]["schema"] == "https://schema.data.gouv.fr/schemas/scdl/subventions/2.1.1/schema.json"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        ("1.82", "euros-par-habitant", "1,82\u00a0€ par habitant"),
+        ("4", "nombre-sur-10", "4 sur 10"),
+        ("12", "note-sur-20", "12 sur 20"),
+        ("25.6", "pourcentage", "25,6\u202f%"),
+        ("98", "nombre", "98"),
+        ("3", "rang", "3 (rang)"),
+        ("non publié", "nombre", "non publié"),
+    ],
+)
+def test_survey_values_read_in_words(value, unit, shown):
+    from portal.site.surveys import _value
+
+    assert _value({"valeur": value, "unite": unit}) == shown

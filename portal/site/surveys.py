@@ -3,6 +3,7 @@ question by question, and surveys sharing question ids are compared on the évol
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from portal import formats
@@ -23,16 +24,20 @@ def _records(data: TableData) -> list[dict[str, str]]:
 
 
 def _value(record: dict[str, str]) -> str:
+    """A published value in words a reader expects: "71 %", "1,82 € par habitant", "4 sur 10"."""
     raw = record.get("valeur", "")
     try:
         number = float(raw)
     except ValueError:
         return raw
     unit = record.get("unite", "nombre")
-    shown = formats.number(number, unit if unit in {"pourcentage", "euros"} else "nombre")
-    if unit not in {"pourcentage", "euros", "nombre", ""}:
-        shown += f" ({unit})"
-    return shown
+    if unit in {"pourcentage", "euros", "nombre", ""}:
+        return formats.number(number, unit or "nombre")
+    if unit == "euros-par-habitant":
+        return formats.number(number, "euros") + " par habitant"
+    if match := re.fullmatch(r"(?:nombre|note)-sur-(\d+)", unit):
+        return f"{formats.number(number)} sur {match.group(1)}"
+    return f"{formats.number(number)} ({unit})"
 
 
 def _answers_table(records: list[dict[str, str]], caption: str) -> str:
