@@ -56,6 +56,23 @@ def run(ckan_local, root, org, token=None, **options):
     return report, client
 
 
+def publish_command(ckan_local, root: Path, org: str):
+    """``portal publish ckan`` as a user runs it, the token taken from CKAN_API_TOKEN."""
+    arguments = [
+        "publish",
+        "ckan",
+        str(root),
+        "--url",
+        ckan_local.url,
+        "--org",
+        org,
+        "--create-org",
+        "--base-url",
+        BASE,
+    ]
+    return CliRunner().invoke(main, arguments, catch_exceptions=False)
+
+
 def ckan(ckan_local) -> Client:
     return Client(ckan_local.url, ckan_local.token)
 
@@ -126,22 +143,7 @@ def test_prune_deletes_only_what_portal_created(ckan_local, unique, names):
 def test_wrong_token_is_a_clear_error_and_never_printed(ckan_local, unique, names, monkeypatch):
     secret = "jeton-faux-" + uuid.uuid4().hex
     monkeypatch.setenv("CKAN_API_TOKEN", secret)
-    result = CliRunner().invoke(
-        main,
-        [
-            "publish",
-            "ckan",
-            str(unique),
-            "--url",
-            ckan_local.url,
-            "--org",
-            names["org"],
-            "--create-org",
-            "--base-url",
-            BASE,
-        ],
-        catch_exceptions=False,
-    )
+    result = publish_command(ckan_local, unique, names["org"])
     assert result.exit_code == 1
     assert "jeton d'API (CKAN_API_TOKEN) invalide" in result.output
     assert secret not in result.output and "Traceback" not in result.output
@@ -156,22 +158,7 @@ def test_dataset_failing_validation_is_not_pushed(ckan_local, unique, names, mon
     broken = unique / names["graphiques"] / "reponses.csv"
     broken.write_text(broken.read_text("utf-8").replace("66.3", "beaucoup"), "utf-8")
     monkeypatch.setenv("CKAN_API_TOKEN", ckan_local.token)
-    result = CliRunner().invoke(
-        main,
-        [
-            "publish",
-            "ckan",
-            str(unique),
-            "--url",
-            ckan_local.url,
-            "--org",
-            names["org"],
-            "--create-org",
-            "--base-url",
-            BASE,
-        ],
-        catch_exceptions=False,
-    )
+    result = publish_command(ckan_local, unique, names["org"])
     assert result.exit_code == 1
     assert f"{names['graphiques']} : non publié — 1 erreur(s) de validation" in result.output
     assert "« beaucoup » n'est pas un nombre" in result.output
