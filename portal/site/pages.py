@@ -388,8 +388,8 @@ def dataset_page(entry: Entry, site: Site) -> str:
         parts.append(f"### {markdown_inline(title)} ({markdown_inline(resource.get('name'))}.csv)\n")
         if resource.get("description"):
             parts.append(f"<p>{esc(resource['description'])}</p>\n")
-        if _conformity(resource):
-            parts.append(_conformity(resource))
+        if conformity := _conformity(resource):
+            parts.append(conformity)
         data = entry.tables.get(resource.get("name"))
         parts.append(_dictionary(resource, data) + "\n")
         parts.append(

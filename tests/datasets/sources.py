@@ -33,6 +33,16 @@ FRENCH_MONTHS = [
 ]
 MONTHS = {m: i for i, m in enumerate(FRENCH_MONTHS, 1)}
 NUMBER = re.compile(r"\d{1,3}(?: \d{3})+(?:,\d+)?|\d+(?:,\d+)?")
+# The question ids asked in both barometer editions (2017 and 2018), each package's notes list them.
+SHARED_QUESTIONS = frozenset(
+    {
+        "type-collectivite",
+        "renforcement-democratie-numerique",
+        "cout-dispositif",
+        "objectifs-dispositif",
+        "contribution-outils-numeriques",
+    }
+)
 PROVENANCE = ["citation", "source_titre", "source_edition", "source_section"]
 
 

@@ -17,19 +17,15 @@ import frictionless
 import pandas as pd
 import pytest
 
+from tests.datasets.sources import SHARED_QUESTIONS, read_resource
+
 ROOT = Path(__file__).resolve().parents[2]
 PKG = ROOT / "datasets" / "barometre-2017"
 OTHER = ROOT / "datasets" / "barometre-2018"
 SEEDS = Path(__file__).resolve().parents[2] / "sources" / "seeds"
 SEED_FILE = SEEDS / "001_0e4ee61ceccbd042.txt"
 PROVENANCE = ["source_titre", "source_edition", "source_section"]
-SHARED = {
-    "type-collectivite",
-    "renforcement-democratie-numerique",
-    "cout-dispositif",
-    "objectifs-dispositif",
-    "contribution-outils-numeriques",
-}
+SHARED = SHARED_QUESTIONS
 WORD_FRACTIONS = {2: "moitié", 3: "tiers", 4: "quart"}
 
 
@@ -39,7 +35,7 @@ def normalise(text: str) -> str:
 
 
 def read(name: str, folder: Path = PKG) -> pd.DataFrame:
-    return pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+    return read_resource(folder, name)
 
 
 def fr_number(value: float) -> str:

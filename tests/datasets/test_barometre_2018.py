@@ -18,6 +18,8 @@ import frictionless
 import pandas as pd
 import pytest
 
+from tests.datasets.sources import SHARED_QUESTIONS, read_resource
+
 ROOT = Path(__file__).resolve().parents[2]
 PKG = ROOT / "datasets" / "barometre-2018"
 OTHER = ROOT / "datasets" / "barometre-2017"
@@ -27,13 +29,7 @@ S002 = "Baromètre de la démocratie locale numérique 2018 — présentation au
 S003 = "Observatoire des civic tech & de la démocratie numérique — Rapport d'activité 2019"
 SEED_FILES = {S000: "000_7b30abc0d902c566.txt", S002: "002_a2d547177d00cc3f.txt", S003: "003_ec87b74959b32593.txt"}
 PROVENANCE = ["source_titre", "source_edition", "source_section"]
-SHARED = {
-    "type-collectivite",
-    "renforcement-democratie-numerique",
-    "cout-dispositif",
-    "objectifs-dispositif",
-    "contribution-outils-numeriques",
-}
+SHARED = SHARED_QUESTIONS
 # Documented corrections of question labels (see the package notes): corrected label -> printed text.
 CORRECTIONS = {
     "AVEZ-VOUS ÉTÉ/ SEREZ-VOUS ACCOMPAGNÉS PAR UN CABINET OU DES PERSONNES EXTÉRIEURES POUR METTRE EN "
@@ -61,7 +57,7 @@ def normalise(text: str) -> str:
 
 
 def read(name: str, folder: Path = PKG) -> pd.DataFrame:
-    return pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+    return read_resource(folder, name)
 
 
 def fr_number(value: float) -> str:
