@@ -86,7 +86,10 @@ def write_case(folder: Path, seed: int, rows: int = 150) -> dict:
 
 
 def findings(errors: list) -> list[tuple]:
-    return [(e.type, e.row_number, getattr(e, "field_name", None) or None, e.note) for e in errors]
+    return [
+        (e.type, e.row_number, getattr(e, "field_name", None) or None, e.note, getattr(e, "cell", None), e.message)
+        for e in errors
+    ]
 
 
 @pytest.mark.parametrize("seed", range(24))
@@ -131,6 +134,16 @@ def test_counts_are_exact_beyond_the_listed_errors(tmp_path: Path) -> None:
         ("a,b\n1\n", [{"name": "a"}, {"name": "b"}], None, "cellules"),
         ("a,b\n1,2,3\n", [{"name": "a"}, {"name": "b"}], None, "cellules"),
         ("a,b\n1,2\n\n3,4\n", [{"name": "a"}, {"name": "b"}], None, "vide"),
+        ("a,b\n1,2\n3,4\n\n", [{"name": "a"}, {"name": "b"}], None, "vide"),
+        ("a,b\n\n1,2\n", [{"name": "a"}, {"name": "b"}], None, "vide"),
+        # A short line whose last cell is empty reads like a full line with an empty last cell.
+        ("a,b,c\n1,2,\n1,\n", [{"name": "a"}, {"name": "b"}, {"name": "c"}], None, "cellules"),
+        ("a,b,c\n1,\n1,2,\n", [{"name": "a"}, {"name": "b"}, {"name": "c"}], None, "cellules"),
+        ("a,b,c\n1,2,3,4\n1,2,3\n", [{"name": "a"}, {"name": "b"}, {"name": "c"}], None, "cellules"),
+        ("a,b,c\n1,2,3\n1,2,3,\n", [{"name": "a"}, {"name": "b"}, {"name": "c"}], None, "cellules"),
+        # Python's csv module ends a line at a lone carriage return.
+        ("a,b\n1,2\r3,4\n", [{"name": "a"}, {"name": "b"}], None, "retour chariot"),
+        ('a,b\n"1",2\n3\n', [{"name": "a"}, {"name": "b"}], None, "cellules"),
     ],
 )
 def test_structural_surprises_leave_the_file_to_frictionless(tmp_path, content, schema, dialect, reason) -> None:
@@ -231,3 +244,23 @@ def test_a_file_that_is_not_utf8_is_left_to_frictionless(tmp_path: Path) -> None
     descriptor = {"name": "f", "path": "f.csv", "schema": {"fields": [{"name": "a"}, {"name": "b"}]}}
     with pytest.raises(Unsupported, match="UTF-8"):
         validate(descriptor, path)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "n,v\r\n1,x\r\n2,\r\n,3\r\n",  # Windows line ends
+        "n,v\n1,x\n2,\n,3",  # no line end after the last row
+        'n,v\n"1",x\n"2",""\n,"3"\n',  # quoted cells
+        "n,v\n1,x\n2,\n,3\n,\n",  # a row of empty cells is a blank row for frictionless
+    ],
+)
+def test_line_ends_and_quotes_read_as_frictionless_reads_them(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "f.csv"
+    path.write_bytes(content.encode("utf-8"))
+    fields = [{"name": "n", "type": "integer", "constraints": {"required": True}}, {"name": "v", "type": "integer"}]
+    descriptor = {"name": "f", "path": "f.csv", "schema": {"fields": fields}}
+    reference = Resource(descriptor, basepath=str(tmp_path)).validate()
+    result = validate(descriptor, path, batch_bytes=8)  # batches smaller than a line
+    assert findings(result.errors) == findings(reference.tasks[0].errors)
+    assert result.rows == reference.tasks[0].stats["rows"]

@@ -25,6 +25,11 @@ def certainly_met(column: pl.Expr, value: pl.Expr, field: dict[str, Any]) -> pl.
             continue
         if name in COMPARISONS and kind in NUMERIC and isinstance(bound, int | float) and not isinstance(bound, bool):
             ok = ok & _compare(value, name, bound, kind)
+            if kind == "number":
+                # At most 15 characters, so at most 15 digits: the float is then the nearest double of a
+                # unique decimal, and comparisons with a bound of at most 15 significant digits give
+                # Decimal's answer. Longer cells go to frictionless.
+                ok = ok & (column.str.len_bytes() <= 15)
         elif name == "minLength" and kind == "string" and isinstance(bound, int):
             ok = ok & (column.str.len_chars() >= bound)
         elif name == "maxLength" and kind == "string" and isinstance(bound, int):

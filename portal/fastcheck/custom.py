@@ -95,19 +95,26 @@ class Runner:
             if len(self.found) < self.limit:
                 self.found.append(finding)
 
-    def __call__(self, first: int, frame: pl.DataFrame) -> None:
+    def mask(self, frame: pl.DataFrame) -> pl.Expr:
+        """True on the rows of this batch that every check certainly passes."""
         if not self.checks:
-            return
-        fine = self.fine
-        if all(mask is not None for mask in self.masks):
-            fine = pl.all_horizontal(
-                [self._by_value(check, frame, mask) for check, mask in zip(self.checks, self.masks, strict=True)]
-            )
-        suspects = frame.lazy().with_row_index(ROW, offset=first).filter(~fine).collect()
+            return pl.lit(True)
+        if any(mask is None for mask in self.masks):
+            return self.fine
+        return pl.all_horizontal(
+            [self._by_value(check, frame, mask) for check, mask in zip(self.checks, self.masks, strict=True)]
+        )
+
+    def examine(self, suspects: pl.DataFrame) -> None:
+        """The checks' own code on the rows the mask is not sure of (row number first, then the labels)."""
         for values in suspects.select(ROW, *self.labels).iter_rows():
             number, cells = values[0], dict(zip(self.labels, values[1:], strict=True))
             for check in self.checks:
                 self._add(check.row(number, cells))
+
+    def __call__(self, first: int, frame: pl.DataFrame) -> None:
+        suspects = frame.lazy().with_row_index(ROW, offset=first).filter(~self.mask(frame)).collect()
+        self.examine(suspects)
 
     def _by_value(self, check: CustomCheck, frame: pl.DataFrame, mask: pl.Expr) -> pl.Expr:
         """A value check over a column with few distinct values (the attributor's SIRET on every row):

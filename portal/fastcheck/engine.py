@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 
@@ -93,6 +94,10 @@ def unsupported(descriptor: dict[str, Any], path: Path | None, encoding: str | N
     primary = [primary] if isinstance(primary, str) else primary
     if not set(primary) <= set(names):
         return "la clé primaire"
+    kinds = {f["name"]: f.get("type", "any") for f in fields}
+    if any(kinds[name] == "number" for name in primary):
+        # Decimal("1.50") equals Decimal("1.5"): the keys of frictionless' typed values, not of the text.
+        return "une clé primaire sur un nombre"
     try:
         labels = reading.header(path, dialect["delimiter"], dialect["quotechar"])
     except (OSError, UnicodeDecodeError, ValueError):
@@ -102,18 +107,45 @@ def unsupported(descriptor: dict[str, Any], path: Path | None, encoding: str | N
     return None
 
 
+@dataclass(frozen=True)
+class CellError:
+    """A cell error as frictionless reports it, without building frictionless' metadata object.
+
+    The decision (type, note) is frictionless' own cell reader's; ``message`` is rendered from the
+    template of frictionless' error class, so the text is frictionless' to the character.
+    """
+
+    type: str
+    note: str
+    row_number: int
+    cell: str
+    field_name: str
+    field_number: int
+    label: None = None
+
+    @property
+    def message(self) -> str:
+        from frictionless import errors, helpers
+
+        kind = {"type-error": errors.TypeError, "constraint-error": errors.ConstraintError}[self.type]
+        values = {
+            "note": self.note,
+            "rowNumber": self.row_number,
+            "cell": self.cell,
+            "fieldName": self.field_name,
+            "fieldNumber": self.field_number,
+        }
+        return helpers.safe_format(kind.template, values)
+
+
 class _Table:
-    """One resource being validated: the schema's expressions and frictionless' own row reader."""
+    """One resource being validated: the schema's expressions, and frictionless' own cell readers."""
 
     def __init__(self, descriptor: dict[str, Any]):
-        from frictionless import Schema
-        from frictionless.table.row import create_cell_handlers
-
         schema = descriptor["schema"]
+        self.schema = schema
         self.fields: list[dict[str, Any]] = schema["fields"]
         self.names = [f["name"] for f in self.fields]
-        self.frictionless_schema = Schema.from_descriptor(schema)
-        self.handlers = create_cell_handlers(self.frictionless_schema.fields)
         primary = schema.get("primaryKey") or []
         self.primary = [primary] if isinstance(primary, str) else list(primary)
         self.unique = [f["name"] for f in self.fields if (f.get("constraints") or {}).get("unique")]
@@ -134,14 +166,44 @@ class _Table:
         self.ok = pl.all_horizontal(ok_columns) & ~pl.all_horizontal(missing_columns)
         self.key_columns = key_columns
         self.key_names = list(dict.fromkeys(self.unique + self.primary))
+        # frictionless reads the unique fields first, then the primary key, then the rest of the row.
+        self.reading_order = list(dict.fromkeys(self.unique + self.primary + self.names))
+
+    @cached_property
+    def handlers(self) -> dict[str, Any]:
+        """frictionless' cell readers, built when a row first needs them (and frictionless imported then)."""
+        from frictionless import Schema
+        from frictionless.table.row import create_cell_handlers
+
+        return create_cell_handlers(Schema.from_descriptor(self.schema).fields)
 
     def exact_row(self, number: int, cells: list[str]) -> tuple[list[Any], dict[str, Any]]:
-        """frictionless' errors for one row's cells, and the typed values of its key fields."""
-        from frictionless.table.row import Row
+        """frictionless' errors for one row's cells (in its reading order), and the typed values of its key fields.
 
-        row = Row(cells, handlers=self.handlers, row_number=number)
-        typed = {name: row[name] for name in self.key_names}
-        return list(row.errors), typed
+        This is frictionless' ``Row`` processing for a row with one cell per field: each cell through
+        the field's reader, a type error then the constraint errors, and a row whose every cell is
+        missing reported as one blank row.
+        """
+        found: list[Any] = []
+        typed: dict[str, Any] = {}
+        blank = 0
+        for name in self.reading_order:
+            handler = self.handlers[name]
+            source = cells[handler.field_number - 1]
+            target, notes = handler.reader(source)
+            type_note = notes.pop("type", None) if notes else None
+            if target is None and not type_note:
+                blank += 1
+            if type_note:
+                found.append(CellError("type-error", type_note, number, str(source), name, handler.field_number))
+            for note in (notes or {}).values():
+                found.append(CellError("constraint-error", note, number, str(source), name, handler.field_number))
+            typed[name] = target
+        if blank == len(self.names):
+            from frictionless import errors
+
+            found = [errors.BlankRowError(note="", cells=[str(c) for c in cells], row_number=number)]
+        return found, {name: typed[name] for name in self.key_names}
 
     def replay(self, number: int, cells: list[str] | None, repeated: dict[str, Any], primary: Any) -> list[Any]:
         """A row's errors in frictionless' order, once its key errors are known.
@@ -165,16 +227,24 @@ class _Table:
         return list(row.errors)
 
 
+class Consumer(Protocol):
+    """Another check fed by the same batches (the SCDL custom checks): a mask, then its suspects."""
+
+    def mask(self, frame: pl.DataFrame) -> pl.Expr: ...
+
+    def examine(self, suspects: pl.DataFrame) -> None: ...
+
+
 def validate(
     descriptor: dict[str, Any],
     path: Path,
     batch_bytes: int = reading.BATCH_BYTES,
-    consumers: Sequence[Callable[[int, pl.DataFrame], None]] = (),
+    consumers: Sequence[Consumer] = (),
 ) -> TableResult:
     """frictionless' findings on a resource that ``unsupported`` accepts.
 
-    ``consumers`` see each batch too (first row number, cells as strings): the SCDL custom checks
-    read the file in the same pass.
+    ``consumers`` see each batch too: their masks are computed in the same polars pass as the
+    schema's, and they examine the rows their mask is not sure of (row number in ``ROW``).
     """
     dialect = _dialect(descriptor)
     assert isinstance(dialect, dict)
@@ -186,12 +256,16 @@ def validate(
     primary_frames: list[pl.DataFrame] = []
     for first, frame in reading.batches(path, table.names, dialect["delimiter"], dialect["quotechar"], batch_bytes):
         result.rows += frame.height
-        for consumer in consumers:
-            consumer(first, frame)
-        frame = frame.with_row_index(ROW, offset=first).with_columns(pl.col(ROW).cast(pl.Int64))
-        # Lazy: polars then computes shared sub-expressions once.
-        marked = frame.lazy().with_columns(__ok__=table.ok).collect()
-        exact = marked.filter(~pl.col("__ok__"))
+        # One lazy select: polars computes the masks' shared sub-expressions once, in parallel.
+        masks = {"__ok__": table.ok, **{f"__consumer{i}__": c.mask(frame) for i, c in enumerate(consumers)}}
+        flags = frame.lazy().select(**masks).collect()
+        numbered = frame.with_row_index(ROW, offset=first).with_columns(pl.col(ROW).cast(pl.Int64))
+        for index, consumer in enumerate(consumers):
+            suspects = flags.get_column(f"__consumer{index}__")
+            if not suspects.all():
+                consumer.examine(numbered.filter(~suspects))
+        ok = flags.get_column("__ok__")
+        exact = numbered.filter(~ok) if not ok.all() else numbered.clear()
         exact_keys: dict[str, list[Any]] = {name: [] for name in table.key_names}
         exact_rows: list[int] = []
         for values in exact.select([ROW, *table.names]).iter_rows():
@@ -207,7 +281,7 @@ def validate(
                 listed_count += len(found)
         if not table.key_names:
             continue
-        fast = marked.filter(pl.col("__ok__"))
+        fast = numbered.filter(ok)
         fast_keys = fast.select(pl.col(ROW).alias("row"), **{n: table.key_columns[n] for n in table.key_names})
         exact_frame = pl.DataFrame(
             {"row": exact_rows, **exact_keys},
@@ -263,8 +337,8 @@ def _listed(
         if len(errors) >= LIMIT:
             break
         cells, found = listed_cells.get(number, (None, []))
-        if not table.key_names:
-            errors += found  # without keys, frictionless' order is the plain one: no replay
+        if number not in repeated and number not in primary:
+            errors += found  # read in frictionless' order already (exact_row)
             continue
         errors += table.replay(number, cells, repeated.get(number, {}), primary.get(number))
     total = sum(result.counts.values())

@@ -1,21 +1,25 @@
 """Reading a CSV in batches of whole lines, with the structural guards of the fast path.
 
-A batch is a slice of the file cut at a line end, parsed by polars as strings. The fast path
+A batch is a slice of the file cut at a line end, parsed once by polars as strings. The fast path
 refuses (``Unsupported``) what polars would read differently from frictionless: a line whose
 cells do not match the header's count (extra or missing cells), a blank line, a quoted cell that
-spans lines. Memory holds one batch at a time.
+spans lines, a carriage return inside a line. Memory holds one batch at a time.
+
+The guards cost little on the common file, one without quotes: polars refuses a line with too many
+cells, and a line with too few (a blank line is one) shows in the number of separators. A batch
+with quotes is checked line by line.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 
 BATCH_BYTES = 8 * 1024 * 1024
+SHORT_LINE = "une ligne n'a pas autant de cellules que d'en-têtes"
 
 
 class Unsupported(Exception):
@@ -27,12 +31,16 @@ def header(path: Path, delimiter: str, quotechar: str) -> list[str]:
         return next(csv.reader(stream, delimiter=delimiter, quotechar=quotechar), [])
 
 
+def _lines(body: bytes) -> int:
+    return body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+
+
 def _check_lines(body: bytes, width: int, delimiter: str, quotechar: str) -> int:
-    """The number of lines of a batch, once they are known to hold ``width`` cells each."""
-    expected = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    """The number of lines of a batch, once they are known to hold ``width`` cells each (line by line)."""
+    expected = _lines(body)
     try:
         lines = pl.read_csv(
-            io.BytesIO(body),
+            body,
             has_header=False,
             separator="\x1f",
             quote_char=None,
@@ -42,9 +50,7 @@ def _check_lines(body: bytes, width: int, delimiter: str, quotechar: str) -> int
             raise_if_empty=False,
         )
     except Exception as exception:  # noqa: BLE001 — polars' errors: the fast path steps aside
-        if "utf-8" in str(exception).lower():
-            raise Unsupported("le fichier n'est pas en UTF-8") from exception
-        raise Unsupported(f"lecture des lignes : {exception}") from exception
+        raise _unsupported(exception) from exception
     if lines.height != expected:
         raise Unsupported("une ligne est vide")
     line = pl.col("line").str.strip_suffix("\r")
@@ -57,52 +63,84 @@ def _check_lines(body: bytes, width: int, delimiter: str, quotechar: str) -> int
     if flags["empty"]:
         raise Unsupported("une ligne est vide")
     if flags["ragged"]:
-        raise Unsupported("une ligne n'a pas autant de cellules que d'en-têtes")
+        raise Unsupported(SHORT_LINE)
     quoted_lines = lines.select(line=line).filter(quoted)["line"].to_list() if flags["quoted"] else []
     for line in quoted_lines:
         if line.count(quotechar) % 2:
             raise Unsupported("une cellule entre guillemets s'étend sur plusieurs lignes")
         cells = next(csv.reader([line], delimiter=delimiter, quotechar=quotechar))
         if len(cells) != width:
-            raise Unsupported("une ligne n'a pas autant de cellules que d'en-têtes")
+            raise Unsupported(SHORT_LINE)
     return expected
+
+
+def _unsupported(exception: Exception) -> Unsupported:
+    if "utf-8" in str(exception).lower():
+        return Unsupported("le fichier n'est pas en UTF-8")
+    return Unsupported(f"lecture des lignes : {exception}")
+
+
+def _parse(body: bytes, names: list[str], delimiter: str, quotechar: str) -> pl.DataFrame:
+    """The batch's cells as strings, once its lines are known to be read as frictionless reads them."""
+    width = len(names)
+    # Without quotes a cell cannot hold a separator or a line end: counting bytes is enough.
+    by_line = quotechar.encode() in body or width == 1
+    lines = _check_lines(body, width, delimiter, quotechar) if by_line else None
+    if b"\r" in body and body.count(b"\r") != body.count(b"\r\n"):
+        # Python's csv module ends a line at a lone carriage return; polars does not.
+        raise Unsupported("un retour chariot seul dans une ligne")
+    try:
+        frame = pl.read_csv(
+            body,
+            has_header=False,
+            # An explicit schema: polars then refuses any line with more cells than the header.
+            schema=dict.fromkeys(names, pl.String),
+            separator=delimiter,
+            quote_char=quotechar,
+            infer_schema=False,
+            empty_string_is_null=False,
+            raise_if_empty=False,
+        )
+    except Exception as exception:  # noqa: BLE001 — polars' errors: the fast path steps aside
+        if "more fields" in str(exception) or "not specified in schema" in str(exception):
+            raise Unsupported(SHORT_LINE) from exception
+        if "not found in CSV" in str(exception):
+            _check_lines(body, width, delimiter, quotechar)  # says whether a line is blank or short
+            raise Unsupported(SHORT_LINE) from exception
+        raise _unsupported(exception) from exception
+    if lines is not None:
+        if frame.height != lines:
+            raise Unsupported("polars ne lit pas autant de lignes que le fichier en compte")
+        return frame
+    # polars reads a short line (or a blank one) with empty cells at its end: when the last column
+    # has an empty cell somewhere, every line must hold exactly width - 1 separators.
+    last_cell_empty = (frame.get_column(names[-1]).str.len_bytes() == 0).any()
+    if last_cell_empty and body.count(delimiter.encode()) != frame.height * (width - 1):
+        _check_lines(body, width, delimiter, quotechar)  # says whether a line is blank or short
+        raise Unsupported(SHORT_LINE)
+    return frame
 
 
 def batches(
     path: Path, names: list[str], delimiter: str, quotechar: str, batch_bytes: int = BATCH_BYTES
 ) -> Iterator[tuple[int, pl.DataFrame]]:
     """(row number of the batch's first row, the batch's cells as strings); the header is row 1."""
-    width = len(names)
     row = 2
     with path.open("rb") as stream:
         stream.readline()  # the header
-        rest = b""
-        while True:
-            chunk = stream.read(batch_bytes)
-            data = rest + chunk
-            if not chunk:
-                cut = len(data)
-            else:
-                cut = data.rfind(b"\n") + 1
-                if cut == 0:
-                    rest = data
-                    continue
-            body, rest = data[:cut], data[cut:]
-            if body:
-                count = _check_lines(body, width, delimiter, quotechar)
-                frame = pl.read_csv(
-                    io.BytesIO(body),
-                    has_header=False,
-                    new_columns=names,
-                    separator=delimiter,
-                    quote_char=quotechar,
-                    infer_schema=False,
-                    empty_string_is_null=False,
-                    raise_if_empty=False,
-                )
-                if frame.height != count:
-                    raise Unsupported("polars ne lit pas autant de lignes que le fichier en compte")
-                yield row, frame
-                row += frame.height
-            if not chunk:
-                return
+        while chunk := stream.read(batch_bytes):
+            cut = chunk.rfind(b"\n") + 1
+            while cut == 0:  # a line longer than a batch: read on to its end
+                more = stream.read(batch_bytes)
+                if not more:
+                    cut = len(chunk)
+                    break
+                chunk += more
+                cut = chunk.rfind(b"\n") + 1
+            if cut < len(chunk):
+                # The next batch starts at the cut line's beginning: one copy of the bytes, no joining.
+                stream.seek(cut - len(chunk), 1)
+                chunk = chunk[:cut]
+            frame = _parse(chunk, names, delimiter, quotechar)
+            yield row, frame
+            row += frame.height
