@@ -36,6 +36,8 @@ class ResourceFile:
     scdl: str | None = None  # the national SCDL schema it declares, once resolved (portal/scdl)
     # The SCDL custom checks' findings when the fast engine ran them in its pass (portal/fastcheck).
     custom_findings: list[Any] | None = None
+    # A large CSV whose bytes past the head are still to be checked for UTF-8 (see ``finish_utf8``).
+    utf8_pending: bool = False
 
     @property
     def readable(self) -> bool:
@@ -82,7 +84,8 @@ def describe_encoding(sample: bytes) -> str:
 
 def _check_utf8(rf: ResourceFile, path: Path, shown: str) -> None:
     declared = str(rf.descriptor.get("encoding") or "utf-8").lower()
-    head = path.open("rb").read(HEAD_BYTES)
+    with path.open("rb") as stream:
+        head = stream.read(HEAD_BYTES)
     if declared not in UTF8:
         try:
             codecs.lookup(declared)
@@ -107,6 +110,34 @@ def _check_utf8(rf: ResourceFile, path: Path, shown: str) -> None:
         )
         return
     rf.encoding = "utf-8-sig" if head.startswith(BOM) else "utf-8"
+    if rf.tabular and len(head) == HEAD_BYTES and _decodes(head):
+        # A large CSV: the structure check's fast engine parses every byte as UTF-8 in its pass, so
+        # decoding it here too would read it twice; the structure check calls finish_utf8 otherwise.
+        rf.utf8_pending = True
+        return
+    rf.problems.extend(_utf8_problems(path, shown))
+
+
+def finish_utf8(rf: ResourceFile) -> list[Problem]:
+    """The UTF-8 problems of a large CSV whose check was left pending, added to ``rf.problems`` too."""
+    if not rf.utf8_pending or rf.path is None:
+        return []
+    rf.utf8_pending = False
+    found = _utf8_problems(rf.path, rf.label)
+    rf.problems.extend(found)
+    return found
+
+
+def _decodes(head: bytes) -> bool:
+    # The head may end inside a character: only a real error before its last 3 bytes counts.
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _utf8_problems(path: Path, shown: str) -> list[Problem]:
     # The whole file must decode; read it in blocks so a large file stays cheap in memory.
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset = 0
@@ -118,7 +149,7 @@ def _check_utf8(rf: ResourceFile, path: Path, shown: str) -> None:
                 position = offset + error.start
                 line = 1 + _count_newlines(path, position)
                 sample = block[max(0, error.start - 2000) : error.start + 2000]
-                rf.problems.append(
+                return [
                     problem(
                         "encoding-not-utf8",
                         f"{shown} n'est pas en UTF-8 (ligne {line}, octet {position}) : il semble être "
@@ -128,20 +159,20 @@ def _check_utf8(rf: ResourceFile, path: Path, shown: str) -> None:
                         file=shown,
                         row=line,
                     )
-                )
-                return
+                ]
             offset += len(block)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            rf.problems.append(
+            return [
                 problem(
                     "encoding-not-utf8",
                     f"{shown} n'est pas en UTF-8 : il finit au milieu d'un caractère.",
                     "Réenregistrez le fichier en UTF-8.",
                     file=shown,
                 )
-            )
+            ]
+    return []
 
 
 def _count_newlines(path: Path, limit: int) -> int:

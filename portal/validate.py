@@ -12,7 +12,7 @@ from pathlib import Path
 from portal.checks import CHECKS
 from portal.checks.base import Context, Options
 from portal.dataset import Dataset, dataset_folders, display_path, load_dataset
-from portal.files import resolve
+from portal.files import finish_utf8, resolve
 from portal.problems import Problem, problem
 from portal.score import CriterionResult, checklist, score
 
@@ -79,6 +79,9 @@ def validate_dataset(dataset: Dataset, options: Options) -> DatasetReport:
                 problems.extend(check.run(context))
             except Exception as exception:  # noqa: BLE001 — one broken check must not stop the run
                 problems.append(_crash(check.NAME, dataset, exception))
+        for resource_file in files:
+            # A large CSV that the structure check did not read (a schema it could not build…).
+            problems.extend(finish_utf8(resource_file))
     if options.strict:
         problems = [p.escalated() for p in problems]
     results = checklist(problems, dataset.loaded)

@@ -192,3 +192,49 @@ def test_a_changed_data_file_validates_its_dataset(package, cli):
     assert [d["name"] for d in json.loads(result.output)["datasets"]] == ["complet"]
     twice = cli("validate", str(folder / "participation.csv"), str(folder / "datapackage.json"), "--format", "json")
     assert len(json.loads(twice.output)["datasets"]) == 1  # a dataset is checked once
+
+
+def _large_csv_with_a_latin1_line(rows: int = 40_000) -> bytes:
+    """A CSV past the files check's head (1 MB), with one Latin-1 line near its end."""
+    lines = [f"{2000 + i % 20},Dispositif n° {i},{i},{i * 10}\n" for i in range(rows)]
+    lines[-3] = "2024,Réunion à l'école,80,0\n"
+    return ("annee,dispositif,participants,budget\n" + "".join(lines[:-3])).encode() + (
+        lines[-3].encode("latin-1") + "".join(lines[-2:]).encode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "engine"),
+    [
+        (lambda d: None, "fast engine"),
+        # A datetime field: frictionless validates the table.
+        (
+            lambda d: d["resources"][0]["schema"]["fields"].append({"name": "horodatage", "type": "datetime"}),
+            "frictionless",
+        ),
+        (lambda d: d["resources"][0].update(schema="scdl/inconnu"), "no engine: the schema is unknown"),
+    ],
+)
+def test_a_large_csv_not_utf8_past_its_head_is_named_with_its_line(package, edit, engine):
+    data = _large_csv_with_a_latin1_line()
+    assert len(data) > 1 << 20
+    report = check(package(descriptor=edit, files={"participation.csv": data}))
+    [problem] = [p for p in report.problems if p.code == "encoding-not-utf8"]
+    assert problem.row == 39_999 and "Latin-1" in problem.message, engine
+    # The table is not validated as if it were readable: no cell error from a half-read file.
+    assert not [p for p in report.problems if p.code in {"type-error", "constraint-error", "table-error"}]
+
+
+def test_a_large_utf8_csv_is_accepted_by_either_engine(package):
+    lines = "".join(f"{2000 + i % 20},Réunion n° {i},{i},{i * 10}\n" for i in range(40_000))
+    data = ("annee,dispositif,participants,budget\n" + lines).encode()
+    assert len(data) > 1 << 20
+    assert check(package(files={"participation.csv": data})).problems == []
+    unique_number = package(
+        "unique",
+        descriptor=lambda d: d["resources"][0]["schema"]["fields"][3].update(constraints={"unique": True}),
+        files={"participation.csv": data},
+    )
+    # « unique » on a number: frictionless reads the table, after the files check decoded it whole.
+    report = check(unique_number)
+    assert report.problems == [] and report.tables[0]["engine"] == "frictionless"

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from portal.checks.base import Context
-from portal.files import ResourceFile, csv_dialect
+from portal.files import ResourceFile, csv_dialect, finish_utf8
 from portal.problems import CODES, Problem, problem
 from portal.scdl import VERSIONS, load_schema, schema_name
 from portal.scdl.checks import pattern_checked_fields
@@ -375,7 +375,12 @@ def run(context: Context) -> Iterator[Problem]:
         # The fast engine for the local CSV files it covers (portal/fastcheck), frictionless for the rest.
         fast = _fast(resource_file, _frictionless_descriptor(resource_file), context) if resource_file.path else None
         if fast is not None:
+            resource_file.utf8_pending = False  # polars parsed every byte of the file as UTF-8
             yield from fast
+            continue
+        yield from finish_utf8(resource_file)
+        if not resource_file.readable:  # not UTF-8: nothing was validated
+            context.tables[:] = [t for t in context.tables if t["file"] != resource_file.label]
             continue
         try:
             report = resource.validate()
@@ -388,3 +393,5 @@ def run(context: Context) -> Iterator[Problem]:
             )
         _record_frictionless(report, resource_file, context)
         yield from _report_problems(report, resource_file)
+    for resource_file in tabular:  # the files this check could not read (an unresolved schema…)
+        yield from finish_utf8(resource_file)
