@@ -264,3 +264,36 @@ def test_line_ends_and_quotes_read_as_frictionless_reads_them(tmp_path: Path, co
     result = validate(descriptor, path, batch_bytes=8)  # batches smaller than a line
     assert findings(result.errors) == findings(reference.tasks[0].errors)
     assert result.rows == reference.tasks[0].stats["rows"]
+
+
+def test_prefetched_batches_keep_their_order_raise_the_producers_error_and_stop_early() -> None:
+    import threading
+
+    from portal.fastcheck.reading import Unsupported, prefetched
+
+    assert list(prefetched(iter(range(100)), depth=2)) == list(range(100))
+
+    def failing():
+        yield 1
+        raise Unsupported("une ligne est vide")
+
+    seen = []
+    with pytest.raises(Unsupported, match="vide"):
+        for item in prefetched(failing()):
+            seen.append(item)
+    assert seen == [1]
+
+    produced = []
+
+    def endless():
+        number = 0
+        while True:
+            produced.append(number)
+            yield number
+            number += 1
+
+    stream = prefetched(endless(), depth=2)
+    assert next(stream) == 0
+    stream.close()  # the consumer stops: the producer thread ends, it does not read on
+    assert not [t for t in threading.enumerate() if t.name == "portal-batches"]
+    assert len(produced) <= 4

@@ -254,7 +254,8 @@ def validate(
     listed_count = 0
     key_frames: dict[str, list[pl.DataFrame]] = {name: [] for name in table.unique}
     primary_frames: list[pl.DataFrame] = []
-    for first, frame in reading.batches(path, table.names, dialect["delimiter"], dialect["quotechar"], batch_bytes):
+    batches = reading.batches(path, table.names, dialect["delimiter"], dialect["quotechar"], batch_bytes)
+    for first, frame in reading.prefetched(batches):
         result.rows += frame.height
         # One lazy select: polars computes the masks' shared sub-expressions once, in parallel.
         masks = {"__ok__": table.ok, **{f"__consumer{i}__": c.mask(frame) for i, c in enumerate(consumers)}}

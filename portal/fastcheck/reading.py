@@ -13,12 +13,16 @@ with quotes is checked line by line.
 from __future__ import annotations
 
 import csv
+import queue
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
 BATCH_BYTES = 8 * 1024 * 1024
+T = TypeVar("T")
 SHORT_LINE = "une ligne n'a pas autant de cellules que d'en-têtes"
 
 
@@ -144,3 +148,44 @@ def batches(
             frame = _parse(chunk, names, delimiter, quotechar)
             yield row, frame
             row += frame.height
+
+
+def prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """The items of ``items``, produced by a thread up to ``depth`` ahead.
+
+    polars releases the GIL while it parses: the next batch is read and parsed while this one is
+    checked, so the two cores work at once. At most ``depth`` batches wait in memory; an error
+    of the producer (``Unsupported``…) is raised here, and closing this iterator stops the thread.
+    """
+    waiting: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def offer(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                waiting.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not offer(item):
+                    return
+            offer(end)
+        except Exception as exception:  # noqa: BLE001 — handed to the consumer, which raises it
+            offer(exception)
+
+    thread = threading.Thread(target=produce, name="portal-batches", daemon=True)
+    thread.start()
+    try:
+        while (item := waiting.get()) is not end:
+            if isinstance(item, Exception):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
