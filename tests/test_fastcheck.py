@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -297,3 +298,30 @@ def test_prefetched_batches_keep_their_order_raise_the_producers_error_and_stop_
     stream.close()  # the consumer stops: the producer thread ends, it does not read on
     assert not [t for t in threading.enumerate() if t.name == "portal-batches"]
     assert len(produced) <= 4
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_repeated_values_checked_once_find_what_frictionless_finds(tmp_path: Path, seed: int) -> None:
+    """Columns repeating a few values, errors among them: the masks are computed per distinct value."""
+    import polars as pl
+
+    from portal.fastcheck import distinct
+
+    rng = random.Random(seed)
+    names = [f["name"] for f in FIELDS]
+    pools = {name: [VALID[name](rng) for _ in range(5)] + EDGES[name][:3] for name in names if name != "rang"}
+    rows = [
+        ",".join(str(row) if name == "rang" else _quote(rng.choice(pools[name])) for name in names)
+        for row in range(2_000)
+    ]
+    path = tmp_path / "repete.csv"
+    path.write_text(",".join(names) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    frame = pl.read_csv(path, infer_schema=False, empty_string_is_null=False)
+    assert distinct.repeated_values(frame, "jour") is not None  # the lookup is what this test exercises
+    descriptor = {"name": "repete", "path": path.name, "schema": {"fields": FIELDS}}
+    reference = Resource(descriptor, basepath=str(tmp_path)).validate(limit_errors=10**6)
+    expected = reference.tasks[0].errors
+    result = validate(descriptor, path)
+    assert findings(result.errors) == findings(expected)[:LIMIT]
+    counted = Counter((e.type, getattr(e, "field_name", "") or "") for e in expected)
+    assert result.counts == counted and result.truncated == (len(expected) > LIMIT)

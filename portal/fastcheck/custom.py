@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from portal.fastcheck import reading
+from portal.fastcheck import distinct, reading
 from portal.scdl.checks import (
     LA_POSTE_HEAD_OFFICE,
     LA_POSTE_SIREN,
@@ -122,14 +122,7 @@ class Runner:
         column = check.params.get("column") if isinstance(check, SiretValue | RnaValue) else None
         if column not in self.labels:
             return mask
-        cells = frame.get_column(column)
-        if cells.head(1000).n_unique() > 64:  # a glance first: most columns of identifiers never repeat
-            return mask
-        distinct = cells.unique()
-        if distinct.len() > max(frame.height // 20, 1):
-            return mask
-        passing = [v for v in distinct.to_list() if v in self.missing or not check.error(v)]
-        return pl.col(column).is_in(passing)
+        return distinct.lookup_python(frame, column, lambda v: v in self.missing or not check.error(v), mask)
 
 
 def findings(

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import polars as pl
 
-from portal.fastcheck import casting, constraints, keys, reading
+from portal.fastcheck import casting, constraints, distinct, keys, reading
 
 # Errors listed per resource, like frictionless' default limit; the counts are never limited.
 LIMIT = 1000
@@ -150,24 +150,34 @@ class _Table:
         self.primary = [primary] if isinstance(primary, str) else list(primary)
         self.unique = [f["name"] for f in self.fields if (f.get("constraints") or {}).get("unique")]
         default_missing = schema.get("missingValues", [""])
-        ok_columns, missing_columns, key_columns = [], [], {}
+        missing_columns, key_columns = [], {}
+        # Each field's mask depends on its cell alone; the costly ones (a regex, a parse) may be
+        # computed once per distinct value of a batch (``distinct.lookup``).
+        self.cell_masks: list[tuple[str, pl.Expr, bool]] = []
         for item in self.fields:
+            kind = item.get("type", "any")
             column = pl.col(item["name"])
             missing = column.is_in(item.get("missingValues", default_missing))
             required = bool((item.get("constraints") or {}).get("required"))
             type_ok, value = casting.typed(column, item)
             met = constraints.certainly_met(column, value, item)
             ok = (missing & pl.lit(not required)) | (~missing & type_ok & met)
-            ok_columns.append(ok.fill_null(False))
+            costly = kind in {"number", "date", "integer", "year"} or "pattern" in (item.get("constraints") or {})
+            self.cell_masks.append((item["name"], ok.fill_null(False), costly))
             missing_columns.append(missing)
-            kind = item.get("type", "any")
             key_columns[item["name"]] = pl.when(missing).then(None).otherwise(keys.canonical_expr(column, value, kind))
         # frictionless reports a row whose cells are all missing as a blank row: frictionless reads it.
-        self.ok = pl.all_horizontal(ok_columns) & ~pl.all_horizontal(missing_columns)
+        self.blank = pl.all_horizontal(missing_columns)
+
         self.key_columns = key_columns
         self.key_names = list(dict.fromkeys(self.unique + self.primary))
         # frictionless reads the unique fields first, then the primary key, then the rest of the row.
         self.reading_order = list(dict.fromkeys(self.unique + self.primary + self.names))
+
+    def ok(self, frame: pl.DataFrame) -> pl.Expr:
+        """True on the rows of this batch whose every cell is certainly valid."""
+        cells = [distinct.lookup(frame, name, mask) if costly else mask for name, mask, costly in self.cell_masks]
+        return pl.all_horizontal(cells) & ~self.blank
 
     @cached_property
     def handlers(self) -> dict[str, Any]:
@@ -258,7 +268,7 @@ def validate(
     for first, frame in reading.prefetched(batches):
         result.rows += frame.height
         # One lazy select: polars computes the masks' shared sub-expressions once, in parallel.
-        masks = {"__ok__": table.ok, **{f"__consumer{i}__": c.mask(frame) for i, c in enumerate(consumers)}}
+        masks = {"__ok__": table.ok(frame), **{f"__consumer{i}__": c.mask(frame) for i, c in enumerate(consumers)}}
         flags = frame.lazy().select(**masks).collect()
         numbered = frame.with_row_index(ROW, offset=first).with_columns(pl.col(ROW).cast(pl.Int64))
         for index, consumer in enumerate(consumers):
