@@ -325,3 +325,140 @@ def test_repeated_values_checked_once_find_what_frictionless_finds(tmp_path: Pat
     assert findings(result.errors) == findings(expected)[:LIMIT]
     counted = Counter((e.type, getattr(e, "field_name", "") or "") for e in expected)
     assert result.counts == counted and result.truncated == (len(expected) > LIMIT)
+
+
+CELL_FIELDS = [
+    {"name": "s", "type": "string"},
+    {"name": "s", "type": "string", "constraints": {"required": True, "minLength": 2, "maxLength": 5}},
+    {"name": "s", "type": "string", "constraints": {"pattern": r"\d{2}[A-Z]?", "enum": ["12", "12A", "x"]}},
+    {"name": "s", "type": "string", "missingValues": ["NA", "-"]},
+    {"name": "a", "type": "any", "constraints": {"enum": ["1", "oui"]}},
+    {"name": "i", "type": "integer", "constraints": {"minimum": -2, "exclusiveMaximum": 100, "enum": [1, 7, 50, "99"]}},
+    {"name": "i", "type": "integer", "constraints": {"required": True, "exclusiveMinimum": 0, "maximum": 10}},
+    {"name": "n", "type": "number", "constraints": {"minimum": 0.01, "maximum": 1}},
+    {"name": "n", "type": "number", "decimalChar": ",", "groupChar": " ", "constraints": {"exclusiveMinimum": 0}},
+    {"name": "n", "type": "number", "bareNumber": True, "constraints": {"enum": [1.5, 2, "3.25"]}},
+    {"name": "n", "type": "number", "decimalChar": ","},
+    {"name": "b", "type": "boolean"},
+    {
+        "name": "b",
+        "type": "boolean",
+        "trueValues": ["oui", "Oui"],
+        "falseValues": ["non"],
+        "constraints": {"enum": ["oui"]},
+    },
+    {"name": "d", "type": "date", "constraints": {"minimum": "2000-01-01", "exclusiveMaximum": "2030-01-01"}},
+    {"name": "d", "type": "date", "constraints": {"enum": ["2024-02-29", "2024-03-01"], "required": True}},
+    {"name": "y", "type": "year", "constraints": {"minimum": 1990, "maximum": 2100}},
+    {"name": "y", "type": "year", "constraints": {"enum": [2024, "2025"]}},
+]
+CELL_VALUES = [
+    "",
+    " ",
+    "NA",
+    "-",
+    "0",
+    "1",
+    "7",
+    "+7",
+    "-1",
+    "-2",
+    "-3",
+    " 7 ",
+    "007",
+    "1_0",
+    "1e2",
+    "1E-2",
+    "99",
+    "100",
+    "10",
+    "11",
+    "٣",
+    "1.0",
+    "1.5",
+    "2",
+    "3.25",
+    "0.01",
+    "0.009",
+    "1,5",
+    "1 234,5",
+    "1.000,5",
+    "NaN",
+    "nan",
+    "inf",
+    "-Infinity",
+    "12",
+    "12A",
+    "12AB",
+    "x",
+    "ab",
+    "abcdef",
+    "oui",
+    "Oui",
+    "non",
+    "true",
+    "TRUE",
+    "True",
+    "false",
+    "yes",
+    "2024-02-29",
+    "2023-02-29",
+    "2024-03-01",
+    "1999-12-31",
+    "2030-01-01",
+    "2024-1-5",
+    "20240101",
+    " 2024-01-01",
+    "1990",
+    "1989",
+    "2024",
+    "2025",
+    " 202",
+    "0000",
+    "10000",
+    "2024.0",
+    "W123456789",
+]
+
+
+@pytest.mark.parametrize("field", CELL_FIELDS, ids=lambda f: json.dumps(f, ensure_ascii=False))
+def test_the_exact_cell_reader_reads_every_cell_as_frictionless_does(field: dict) -> None:
+    from frictionless import Schema
+
+    from portal.fastcheck import cells
+
+    # Exclusive bounds exist from Table Schema v2 on: the fast path leaves them to frictionless.
+    v2 = any(name.startswith("exclusive") for name in field.get("constraints", {}))
+    assert (cells.schema_problem(field) is None) != v2
+    profile = {"$schema": "https://datapackage.org/profiles/2.0/tableschema.json"} if v2 else {}
+    for schema_missing in ([""], ["", "NA"]):
+        schema = {**profile, "fields": [field], "missingValues": schema_missing}
+        reference = Schema.from_descriptor(schema).fields[0]
+        theirs = reference.create_cell_reader()
+        ours = cells.CellReader(field, 1, schema_missing)
+        for value in CELL_VALUES:
+            expected, found = theirs(value), ours(value)
+            # repr: Decimal("NaN") is not equal to itself.
+            assert (repr(found[0]), list((found[1] or {}).items())) == (
+                repr(expected[0]),
+                list((expected[1] or {}).items()),
+            ), (field, value)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"name": "i", "type": "integer", "constraints": {"pattern": "[0-9]+"}},
+        {"name": "s", "type": "string", "constraints": {"minimum": 1}},
+        {"name": "s", "type": "string", "constraints": {"maxLength": "5"}},
+        {"name": "s", "type": "string", "constraints": {"pattern": "(unclosed"}},
+        {"name": "n", "type": "number", "constraints": {"minimum": "beaucoup"}},
+        {"name": "d", "type": "date", "constraints": {"maximum": "31/12/2024"}},
+        {"name": "b", "type": "boolean", "constraints": {"required": "oui"}},
+        {"name": "y", "type": "year", "constraints": {"enum": ["deux mille"]}},
+    ],
+)
+def test_a_schema_frictionless_would_refuse_is_left_to_frictionless(tmp_path: Path, field: dict) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text(f"{field['name']}\n1\n", encoding="utf-8")
+    assert unsupported({"name": "f", "path": "f.csv", "schema": {"fields": [field]}}, path, "utf-8")

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import polars as pl
 
-from portal.fastcheck import casting, constraints, distinct, keys, reading
+from portal.fastcheck import casting, cells, constraints, distinct, keys, reading
 
 # Errors listed per resource, like frictionless' default limit; the counts are never limited.
 LIMIT = 1000
@@ -80,16 +80,20 @@ def unsupported(descriptor: dict[str, Any], path: Path | None, encoding: str | N
     fields = schema["fields"]
     if not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):
         return "le schéma"
+    names = [f["name"] for f in fields]
+    if len(set(names)) != len(names):
+        return "des champs de même nom"
+    missing = schema.get("missingValues", [""])
+    if not _strings(missing):
+        return "missingValues"
     for item in fields:
-        reason = casting.unsupported_field(item)
+        # What the fast path reads exactly (cells.py); anything frictionless might refuse as a schema
+        # error goes to frictionless, which says so.
+        reason = casting.unsupported_field(item) or cells.schema_problem(item) or _field_options(item)
         if reason:
             return f"{reason} (champ « {item['name']} »)"
         if (item.get("constraints") or {}).get("unique") and item.get("type") == "number":
             return f"« unique » sur un nombre (champ « {item['name']} »)"
-    missing = schema.get("missingValues", [""])
-    if not isinstance(missing, list) or not all(isinstance(value, str) for value in missing):
-        return "missingValues"
-    names = [f["name"] for f in fields]
     primary = schema.get("primaryKey") or []
     primary = [primary] if isinstance(primary, str) else primary
     if not set(primary) <= set(names):
@@ -107,39 +111,31 @@ def unsupported(descriptor: dict[str, Any], path: Path | None, encoding: str | N
     return None
 
 
-@dataclass(frozen=True)
-class CellError:
-    """A cell error as frictionless reports it, without building frictionless' metadata object.
+def _strings(values: Any) -> bool:
+    return isinstance(values, list) and all(isinstance(value, str) for value in values)
 
-    The decision (type, note) is frictionless' own cell reader's; ``message`` is rendered from the
-    template of frictionless' error class, so the text is frictionless' to the character.
-    """
 
-    type: str
-    note: str
-    row_number: int
-    cell: str
-    field_name: str
-    field_number: int
-    label: None = None
-
-    @property
-    def message(self) -> str:
-        from frictionless import errors, helpers
-
-        kind = {"type-error": errors.TypeError, "constraint-error": errors.ConstraintError}[self.type]
-        values = {
-            "note": self.note,
-            "rowNumber": self.row_number,
-            "cell": self.cell,
-            "fieldName": self.field_name,
-            "fieldNumber": self.field_number,
-        }
-        return helpers.safe_format(kind.template, values)
+def _field_options(item: dict[str, Any]) -> str | None:
+    """The field's other options that the fast path reads: missing, true and false values, example."""
+    for key in ("missingValues", "trueValues", "falseValues"):
+        if key in item and not _strings(item[key]):
+            return key
+    for key in ("title", "description", "format", "rdfType"):
+        if key in item and not isinstance(item[key], str):
+            return key
+    if "example" in item:
+        # frictionless refuses a schema whose example does not read as a value of a bare field of
+        # its type (boolean: with its true and false values).
+        keep = ("name", "type", "trueValues", "falseValues") if item.get("type") == "boolean" else ("name", "type")
+        bare = {key: item[key] for key in keep if key in item}
+        _, notes = cells.CellReader(bare, 1, [""])(item["example"])
+        if notes:
+            return "l'exemple"
+    return None
 
 
 class _Table:
-    """One resource being validated: the schema's expressions, and frictionless' own cell readers."""
+    """One resource being validated: the schema's expressions, and the reader of the rows they are not sure of."""
 
     def __init__(self, descriptor: dict[str, Any]):
         schema = descriptor["schema"]
@@ -171,70 +167,29 @@ class _Table:
 
         self.key_columns = key_columns
         self.key_names = list(dict.fromkeys(self.unique + self.primary))
-        # frictionless reads the unique fields first, then the primary key, then the rest of the row.
-        self.reading_order = list(dict.fromkeys(self.unique + self.primary + self.names))
 
     def ok(self, frame: pl.DataFrame) -> pl.Expr:
         """True on the rows of this batch whose every cell is certainly valid."""
-        cells = [distinct.lookup(frame, name, mask) if costly else mask for name, mask, costly in self.cell_masks]
-        return pl.all_horizontal(cells) & ~self.blank
+        masks = [distinct.lookup(frame, name, mask) if costly else mask for name, mask, costly in self.cell_masks]
+        return pl.all_horizontal(masks) & ~self.blank
 
     @cached_property
-    def handlers(self) -> dict[str, Any]:
-        """frictionless' cell readers, built when a row first needs them (and frictionless imported then)."""
-        from frictionless import Schema
-        from frictionless.table.row import create_cell_handlers
+    def rows(self) -> cells.RowReader:
+        """The reader of the rows the masks are not sure of: frictionless' decisions (portal/fastcheck/cells)."""
+        missing = self.schema.get("missingValues", [""])
+        readers = [cells.CellReader(item, number, missing) for number, item in enumerate(self.fields, start=1)]
+        return cells.RowReader(readers, self.unique, self.primary)
 
-        return create_cell_handlers(Schema.from_descriptor(self.schema).fields)
+    def exact_row(self, number: int, row: list[str]) -> tuple[list[Any], dict[str, Any]]:
+        """frictionless' errors for one row's cells, and the typed values of its key fields."""
+        found, values = self.rows.read(number, row)
+        return found, {name: values[name] for name in self.key_names}
 
-    def exact_row(self, number: int, cells: list[str]) -> tuple[list[Any], dict[str, Any]]:
-        """frictionless' errors for one row's cells (in its reading order), and the typed values of its key fields.
-
-        This is frictionless' ``Row`` processing for a row with one cell per field: each cell through
-        the field's reader, a type error then the constraint errors, and a row whose every cell is
-        missing reported as one blank row.
-        """
-        found: list[Any] = []
-        typed: dict[str, Any] = {}
-        blank = 0
-        for name in self.reading_order:
-            handler = self.handlers[name]
-            source = cells[handler.field_number - 1]
-            target, notes = handler.reader(source)
-            type_note = notes.pop("type", None) if notes else None
-            if target is None and not type_note:
-                blank += 1
-            if type_note:
-                found.append(CellError("type-error", type_note, number, str(source), name, handler.field_number))
-            for note in (notes or {}).values():
-                found.append(CellError("constraint-error", note, number, str(source), name, handler.field_number))
-            typed[name] = target
-        if blank == len(self.names):
-            from frictionless import errors
-
-            found = [errors.BlankRowError(note="", cells=[str(c) for c in cells], row_number=number)]
-        return found, {name: typed[name] for name in self.key_names}
-
-    def replay(self, number: int, cells: list[str] | None, repeated: dict[str, Any], primary: Any) -> list[Any]:
-        """A row's errors in frictionless' order, once its key errors are known.
-
-        frictionless reads the unique fields first, then the primary key; a key error makes it read
-        the whole row at that moment (``row.errors``), so the order of a row's errors depends on them.
-        """
-        from frictionless.table.row import Row
-
-        if cells is None:  # a row without cell errors: only its key errors
+    def replay(self, number: int, row: list[str] | None, repeated: dict[str, Any], primary: Any) -> list[Any]:
+        """A row's errors in frictionless' order, once its key errors are known."""
+        if row is None:  # a row without cell errors: only its key errors
             return [repeated[name] for name in self.unique if name in repeated] + ([primary] if primary else [])
-        row = Row(cells, handlers=self.handlers, row_number=number)
-        for name in self.unique:
-            row[name]  # noqa: B018 — reading the cell is what frictionless does here
-            if name in repeated:
-                row.errors.append(repeated[name])
-        for name in self.primary:
-            row[name]  # noqa: B018
-        if primary:
-            row.errors.append(primary)
-        return list(row.errors)
+        return self.rows.read(number, row, repeated, primary)[0]
 
 
 class Consumer(Protocol):
@@ -280,15 +235,15 @@ def validate(
         exact_keys: dict[str, list[Any]] = {name: [] for name in table.key_names}
         exact_rows: list[int] = []
         for values in exact.select([ROW, *table.names]).iter_rows():
-            number, cells = values[0], list(values[1:])
-            found, typed = table.exact_row(number, cells)
+            number, row_cells = values[0], list(values[1:])
+            found, typed = table.exact_row(number, row_cells)
             exact_rows.append(number)
             for name in table.key_names:
                 exact_keys[name].append(keys.canonical(typed[name]))
             for error in found:
                 result.counts[(error.type, getattr(error, "field_name", "") or "")] += 1
             if found and listed_count < LIMIT:
-                listed_cells[number] = (cells, found)
+                listed_cells[number] = (row_cells, found)
                 listed_count += len(found)
         if not table.key_names:
             continue
@@ -316,8 +271,6 @@ def _listed(
     primary_frames: list[pl.DataFrame],
 ) -> tuple[list[Any], bool]:
     """The first LIMIT errors in frictionless' order; the key errors are counted here."""
-    from frictionless import errors as ferrors
-
     repeated: dict[int, dict[str, Any]] = {}
     for name in table.unique:
         if not key_frames[name]:
@@ -327,9 +280,7 @@ def _listed(
         number = table.names.index(name) + 1
         for row, key, previous in found.select("row", "key", "previous").head(LIMIT).iter_rows():
             note = f"the same as in the row at position {previous}"
-            error = ferrors.UniqueError(
-                note=note, cells=[], row_number=row, cell=str(key), field_name=name, field_number=number
-            )
+            error = cells.TableError("unique-error", note, row, str(key), name, number)
             repeated.setdefault(row, {})[name] = error
     primary: dict[int, Any] = {}
     if primary_frames:
@@ -339,18 +290,18 @@ def _listed(
         result.counts[("primary-key", "")] += empty.height + found.height
         note = 'cells composing the primary keys are all "None"'
         for (row,) in empty.select("row").head(LIMIT).iter_rows():
-            primary[row] = ferrors.PrimaryKeyError(note=note, cells=[], row_number=row)
+            primary[row] = cells.TableError("primary-key", note, row)
         for row, previous in found.select("row", "previous").head(LIMIT).iter_rows():
             note_repeated = f"the same as in the row at position {previous}"
-            primary[row] = ferrors.PrimaryKeyError(note=note_repeated, cells=[], row_number=row)
+            primary[row] = cells.TableError("primary-key", note_repeated, row)
     errors: list[Any] = []
     for number in sorted(set(listed_cells) | set(repeated) | set(primary)):
         if len(errors) >= LIMIT:
             break
-        cells, found = listed_cells.get(number, (None, []))
+        row_cells, found = listed_cells.get(number, (None, []))
         if number not in repeated and number not in primary:
             errors += found  # read in frictionless' order already (exact_row)
             continue
-        errors += table.replay(number, cells, repeated.get(number, {}), primary.get(number))
+        errors += table.replay(number, row_cells, repeated.get(number, {}), primary.get(number))
     total = sum(result.counts.values())
     return errors[:LIMIT], total > min(len(errors), LIMIT)
