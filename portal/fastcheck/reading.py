@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import polars as pl
 
-BATCH_BYTES = 8 * 1024 * 1024
+BATCH_BYTES = 12 * 1024 * 1024
 T = TypeVar("T")
 SHORT_LINE = "une ligne n'a pas autant de cellules que d'en-têtes"
 
@@ -150,7 +150,7 @@ def batches(
             row += frame.height
 
 
-def prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+def prefetched(items: Iterator[T], depth: int = 1) -> Iterator[T]:
     """The items of ``items``, produced by a thread up to ``depth`` ahead.
 
     polars releases the GIL while it parses: the next batch is read and parsed while this one is
