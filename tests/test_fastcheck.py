@@ -145,6 +145,10 @@ def test_counts_are_exact_beyond_the_listed_errors(tmp_path: Path) -> None:
         # Python's csv module ends a line at a lone carriage return.
         ("a,b\n1,2\r3,4\n", [{"name": "a"}, {"name": "b"}], None, "retour chariot"),
         ('a,b\n"1",2\n3\n', [{"name": "a"}, {"name": "b"}], None, "cellules"),
+        # A quote inside a plain cell, or text after a closing quote: polars and csv cut them otherwise.
+        ('a,b\n1,2\n"1"x,2\n', [{"name": "a"}, {"name": "b"}], None, "guillemet au milieu"),
+        ('a,b\n1,2\n1,dit "oui"\n', [{"name": "a"}, {"name": "b"}], None, "guillemet au milieu"),
+        ('a,b\n"1","2","3"\n', [{"name": "a"}, {"name": "b"}], None, "cellules"),
     ],
 )
 def test_structural_surprises_leave_the_file_to_frictionless(tmp_path, content, schema, dialect, reason) -> None:
@@ -254,6 +258,7 @@ def test_a_file_that_is_not_utf8_is_left_to_frictionless(tmp_path: Path) -> None
         "n,v\n1,x\n2,\n,3",  # no line end after the last row
         'n,v\n"1",x\n"2",""\n,"3"\n',  # quoted cells
         "n,v\n1,x\n2,\n,3\n,\n",  # a row of empty cells is a blank row for frictionless
+        '"n","v"\n"1","1"\n"2","a,b"\n"3","dit ""oui"""\n"","4"\n"",""\n',  # every cell quoted
     ],
 )
 def test_line_ends_and_quotes_read_as_frictionless_reads_them(tmp_path: Path, content: str) -> None:

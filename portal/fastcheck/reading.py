@@ -68,14 +68,24 @@ def _check_lines(body: bytes, width: int, delimiter: str, quotechar: str) -> int
         raise Unsupported("une ligne est vide")
     if flags["ragged"]:
         raise Unsupported(SHORT_LINE)
-    quoted_lines = lines.select(line=line).filter(quoted)["line"].to_list() if flags["quoted"] else []
-    for line in quoted_lines:
-        if line.count(quotechar) % 2:
-            raise Unsupported("une cellule entre guillemets s'étend sur plusieurs lignes")
-        cells = next(csv.reader([line], delimiter=delimiter, quotechar=quotechar))
-        if len(cells) != width:
-            raise Unsupported(SHORT_LINE)
+    if flags["quoted"]:
+        # A line of plain cells and properly quoted ones is cut alike by polars and the csv module;
+        # one pattern checks them all, and says whether the line has ``width`` cells.
+        odd = lines.select(line=line).filter(quoted & ~line.str.contains(_well_quoted(width, delimiter, quotechar)))
+        for text in odd["line"].head(1).to_list():
+            if text.count(quotechar) % 2:
+                raise Unsupported("une cellule entre guillemets s'étend sur plusieurs lignes")
+            if len(next(csv.reader([text], delimiter=delimiter, quotechar=quotechar))) != width:
+                raise Unsupported(SHORT_LINE)
+            raise Unsupported("un guillemet au milieu d'une cellule")
     return expected
+
+
+def _well_quoted(width: int, delimiter: str, quotechar: str) -> str:
+    """A line of ``width`` cells, each plain (no quote) or quoted with doubled inner quotes (Rust regex)."""
+    quote, separator = (f"\\x{{{ord(char):X}}}" for char in (quotechar, delimiter))
+    cell = f"(?:[^{quote}{separator}\\r\\n]*|{quote}(?:[^{quote}\\r\\n]|{quote}{quote})*{quote})"
+    return f"^{cell}(?:{separator}{cell}){{{width - 1}}}$"
 
 
 def _unsupported(exception: Exception) -> Unsupported:
