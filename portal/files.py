@@ -267,6 +267,18 @@ def resolve(dataset: Dataset, descriptor: dict[str, Any], *, allow_remote: bool)
     return rf
 
 
+def rust_char(char: str) -> str:
+    """One character as a literal of Rust's regex syntax (polars' engine), whatever it is."""
+    return f"\\x{{{ord(char):X}}}"
+
+
+def csv_cell_pattern(delimiter: str, quotechar: str) -> str:
+    """A CSV cell that polars and Python's csv module cut alike (Rust regex): plain, without quote,
+    separator or line end; or quoted, inner quotes doubled, on one line."""
+    quote, separator = rust_char(quotechar), rust_char(delimiter)
+    return f"(?:[^{quote}{separator}\\r\\n]*|{quote}(?:[^{quote}\\r\\n]|{quote}{quote})*{quote})"
+
+
 def csv_dialect(descriptor: dict[str, Any]) -> dict[str, Any]:
     """The CSV dialect of a resource, from a v2 (``dialect.csv``) or v1 (``dialect``) descriptor."""
     dialect = descriptor.get("dialect")

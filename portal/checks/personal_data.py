@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, BinaryIO
 
 from portal.checks.base import Context
-from portal.files import BOM, ResourceFile, csv_dialect
+from portal.files import BOM, ResourceFile, csv_cell_pattern, csv_dialect, rust_char
 from portal.problems import Problem, problem
 
 if TYPE_CHECKING:  # polars is imported where the fast path runs: importing the checks stays quick
@@ -103,11 +103,7 @@ NOT_SURE = "?"  # the provisional kind of a cell left to kind_of
 FEW_SUSPECTS = 500  # fewer suspect cells in a batch are classified by kind_of itself: quicker than polars
 
 
-def _rust_char(char: str) -> str:
-    return f"\\x{{{ord(char):X}}}"
-
-
-SPACE = "[" + "".join(map(_rust_char, WHITESPACE)) + "]"
+SPACE = "[" + "".join(map(rust_char, WHITESPACE)) + "]"
 ASCII_DIGIT = "[0-9]"
 ANY_DIGIT = r"\p{Nd}"
 
@@ -287,9 +283,9 @@ def _well_quoted(batch: bytes, dialect: dict) -> bool:
     """
     import polars as pl
 
-    delimiter, quote = _rust_char(dialect["delimiter"]), _rust_char(dialect["quotechar"])
-    cell = f"(?:[^{quote}{delimiter}\\r\\n]*|{quote}(?:[^{quote}\\n]|{quote}{quote})*{quote})"
-    line = f"{cell}(?:{delimiter}{cell})*\\r?"
+    # A carriage return inside quotes is a lone one here (\n ends the line): _cells has refused those.
+    cell = csv_cell_pattern(dialect["delimiter"], dialect["quotechar"])
+    line = f"{cell}(?:{rust_char(dialect['delimiter'])}{cell})*\\r?"
     try:
         return pl.Series([batch]).cast(pl.String).str.contains(f"\\A(?:{line}\\n)*{line}\\z").item()
     except pl.exceptions.PolarsError:

@@ -21,6 +21,8 @@ from typing import TypeVar
 
 import polars as pl
 
+from portal.files import csv_cell_pattern, rust_char
+
 BATCH_BYTES = 12 * 1024 * 1024
 T = TypeVar("T")
 SHORT_LINE = "une ligne n'a pas autant de cellules que d'en-têtes"
@@ -83,9 +85,8 @@ def _check_lines(body: bytes, width: int, delimiter: str, quotechar: str) -> int
 
 def _well_quoted(width: int, delimiter: str, quotechar: str) -> str:
     """A line of ``width`` cells, each plain (no quote) or quoted with doubled inner quotes (Rust regex)."""
-    quote, separator = (f"\\x{{{ord(char):X}}}" for char in (quotechar, delimiter))
-    cell = f"(?:[^{quote}{separator}\\r\\n]*|{quote}(?:[^{quote}\\r\\n]|{quote}{quote})*{quote})"
-    return f"^{cell}(?:{separator}{cell}){{{width - 1}}}$"
+    cell = csv_cell_pattern(delimiter, quotechar)
+    return f"^{cell}(?:{rust_char(delimiter)}{cell}){{{width - 1}}}$"
 
 
 def _unsupported(exception: Exception) -> Unsupported:
