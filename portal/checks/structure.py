@@ -242,12 +242,14 @@ def _errors_problems(errors: list[Any], resource_file: ResourceFile) -> Iterator
         yield _problem_from_error(error, resource_file)
 
 
-def _fast(resource_file: ResourceFile, descriptor: dict[str, Any], context: Context) -> list[Problem] | None:
-    """The fast engine's problems for a resource it covers, or None: frictionless will validate it."""
+def _fast(
+    resource_file: ResourceFile, descriptor: dict[str, Any], reason: str | None, context: Context
+) -> list[Problem] | None:
+    """The fast engine's problems for a resource it covers (``reason`` None: see ``_fast_reason``),
+    or None: frictionless will validate it."""
     from portal import fastcheck
     from portal.fastcheck.reading import Unsupported
 
-    reason = fastcheck.unsupported(descriptor, resource_file.path, resource_file.encoding)
     if reason is None:
         consumers = []
         if resource_file.scdl:
@@ -360,11 +362,12 @@ def _resource(resource_file: ResourceFile) -> Any:
     return Resource(_frictionless_descriptor(resource_file), basepath=basepath)
 
 
-def _fast_candidate(resource_file: ResourceFile) -> bool:
+def _fast_reason(resource_file: ResourceFile) -> str | None:
+    """Why the fast engine leaves this table to frictionless, or None when it reads it (a local CSV)."""
     from portal import fastcheck
 
     descriptor = _frictionless_descriptor(resource_file)
-    return fastcheck.unsupported(descriptor, resource_file.path, resource_file.encoding) is None
+    return fastcheck.unsupported(descriptor, resource_file.path, resource_file.encoding)
 
 
 def run(context: Context) -> Iterator[Problem]:
@@ -374,11 +377,12 @@ def run(context: Context) -> Iterator[Problem]:
         if unresolved:
             yield unresolved
     schemas = [rf for rf in tabular if not isinstance(rf.descriptor.get("schema"), str)]
-    if all(rf.path is not None and _fast_candidate(rf) for rf in schemas):
+    reasons = {id(rf): _fast_reason(rf) for rf in schemas}
+    if not any(reasons.values()):
         # Every table is one the fast engine reads: frictionless (0.3 s to import) only for a table
         # whose file surprises it. A schema the fast engine accepts is one frictionless accepts.
         for resource_file in schemas:
-            yield from _validate(resource_file, None, context)
+            yield from _validate(resource_file, None, reasons[id(resource_file)], context)
     else:
         # Build every resource first: foreign keys need their targets in the same package.
         from frictionless import Package
@@ -395,14 +399,15 @@ def run(context: Context) -> Iterator[Problem]:
             with contextlib.suppress(*_failures()):
                 package.add_resource(resource)
         for resource_file, resource in built:
-            yield from _validate(resource_file, resource, context)
+            yield from _validate(resource_file, resource, reasons[id(resource_file)], context)
     for resource_file in tabular:  # the files this check could not read (an unresolved schema…)
         yield from finish_utf8(resource_file)
 
 
-def _validate(resource_file: ResourceFile, resource: Any, context: Context) -> Iterator[Problem]:
+def _validate(resource_file: ResourceFile, resource: Any, reason: str | None, context: Context) -> Iterator[Problem]:
     """One table: the fast engine for the local CSV files it covers (portal/fastcheck), frictionless for the rest."""
-    fast = _fast(resource_file, _frictionless_descriptor(resource_file), context) if resource_file.path else None
+    descriptor = _frictionless_descriptor(resource_file)
+    fast = _fast(resource_file, descriptor, reason, context) if resource_file.path else None
     if fast is not None:
         resource_file.utf8_pending = False  # polars parsed every byte of the file as UTF-8
         yield from fast
