@@ -16,7 +16,9 @@ from pathlib import Path, PurePosixPath
 # Python's '$' would accept a final newline.
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 MAX_NAME = 100  # a file name, with its suffixes, stays under the 255 bytes of common file systems
-NAME_RULE = "lettres minuscules sans accent, chiffres, « . », « _ » et « - », en commençant par une lettre ou un chiffre"
+NAME_RULE = (
+    "lettres minuscules sans accent, chiffres, « . », « _ » et « - », en commençant par une lettre ou un chiffre"
+)
 
 
 def is_safe_name(name: object) -> bool:
