@@ -239,9 +239,10 @@ def export() -> None:
 def export_dcat_command(datasets: Path, out: Path | None, base_url: str | None, fmt: str | None) -> None:
     """Le catalogue DCAT-AP 3 des jeux de données, pour les moissonneurs (data.gouv.fr, data.europa.eu).
 
-    Code de sortie : 0 si le catalogue est écrit, 2 sans adresse publique (--base-url ou site_url).
+    Code de sortie : 0 si le catalogue est écrit, 1 si un jeu porte un nom refusé (rien n'est écrit),
+    2 sans adresse publique (--base-url ou site_url).
     """
-    from portal.catalog.export import export_dcat, mkdocs_settings
+    from portal.catalog.export import CatalogueError, export_dcat, mkdocs_settings
 
     settings = mkdocs_settings(Path("mkdocs.yml"))
     base_url = base_url or settings.get("base_url")
@@ -253,7 +254,11 @@ def export_dcat_command(datasets: Path, out: Path | None, base_url: str | None, 
     if not base_url.endswith("/"):
         base_url += "/"
     fmt = fmt or ("json-ld" if out is not None and out.suffix in {".jsonld", ".json"} else "turtle")
-    text = export_dcat(datasets, base_url, fmt, settings)
+    try:
+        text = export_dcat(datasets, base_url, fmt, settings)
+    except CatalogueError as error:
+        click.echo(f"erreur : {error}", err=True)
+        sys.exit(1)
     if out is None:
         sys.stdout.write(text)
     else:

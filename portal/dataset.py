@@ -8,6 +8,7 @@ so one broken package never stops the others from being checked.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,9 @@ class Dataset:
 
     @property
     def name(self) -> str:
-        """The dataset's identity: its folder name."""
-        return self.folder.name
+        """The dataset's identity: its folder name, of the folder resolved (``portal validate .`` names
+        the working directory; ``Path(".").name`` is empty). Lexically, so a symlink keeps its name."""
+        return Path(os.path.abspath(self.folder)).name
 
     @property
     def descriptor_path(self) -> Path:

@@ -34,6 +34,7 @@ class ResourceFile:
     encoding: str = "utf-8"
     problems: list[Problem] = field(default_factory=list)
     scdl: str | None = None  # the national SCDL schema it declares, once resolved (portal/scdl)
+    schema_path: Path | None = None  # a schema given as a path: the file, vetted to be inside the package
     # The SCDL custom checks' findings when the fast engine ran them in its pass (portal/fastcheck).
     custom_findings: list[Any] | None = None
     # A large CSV whose bytes past the head are still to be checked for UTF-8 (see ``finish_utf8``).
@@ -186,6 +187,7 @@ def resolve(dataset: Dataset, descriptor: dict[str, Any], *, allow_remote: bool)
     declared = descriptor.get("path")
     descriptor_file = display_path(dataset.descriptor_path)
     rf = ResourceFile(descriptor, label=f"{descriptor_file} (ressource « {name} »)")
+    _vet_schema_path(rf, dataset, descriptor_file)
     if isinstance(declared, list):
         declared = declared[0] if len(declared) == 1 else declared
     if not isinstance(declared, str) or not declared.strip():
@@ -265,6 +267,37 @@ def resolve(dataset: Dataset, descriptor: dict[str, Any], *, allow_remote: bool)
     if rf.tabular or rf.format in {"json", "geojson", "txt"}:
         _check_utf8(rf, path, shown)
     return rf
+
+
+def _vet_schema_path(rf: ResourceFile, dataset: Dataset, descriptor_file: str) -> None:
+    """A schema given as a path follows the rule of resource paths: inside the dataset folder.
+
+    A national schema (``scdl/…`` or its published URL) is kept in the project and a URL is never
+    read; anything else is a path relative to the package, as in Frictionless, and nothing reads
+    it unless it is vetted here (``schema_path``).
+    """
+    from portal.paths import UnsafePath, inside, shown_name
+    from portal.scdl import schema_name
+
+    schema = rf.descriptor.get("schema")
+    if not isinstance(schema, str) or not schema.strip() or schema_name(schema) or REMOTE.match(schema):
+        return
+    try:
+        if re.match(r"^[a-zA-Z]:", schema):
+            raise UnsafePath(schema)
+        rf.schema_path = inside(dataset.folder, schema)
+    except UnsafePath:
+        name = shown_name(rf.descriptor.get("name") or "?")
+        rf.problems.append(
+            problem(
+                "schema-path-unsafe",
+                f"{descriptor_file} : le schéma « {shown_name(schema)} » de la ressource « {name} » sort du "
+                "dossier du jeu (chemin absolu, « .. » ou lien symbolique) ; il n'a pas été lu.",
+                "Copiez le fichier de schéma dans le dossier du jeu et donnez son chemin relatif, "
+                "ou nommez un schéma national (scdl/subventions…).",
+                file=descriptor_file,
+            )
+        )
 
 
 def rust_char(char: str) -> str:

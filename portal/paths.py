@@ -43,9 +43,46 @@ def inside(root: Path, *parts: str) -> Path:
     """``root / parts``, refused if it resolves outside ``root`` (``..``, absolute parts, symlinks)."""
     base = root.resolve()
     relative = PurePosixPath(*[str(part).replace("\\", "/") for part in parts])
+    refused = UnsafePath(f"« {shown_name(relative)} » sortirait du dossier {root}")
     if relative.is_absolute() or ".." in relative.parts or any("\x00" in p for p in relative.parts):
-        raise UnsafePath(f"{relative} sortirait du dossier {root}")
-    target = (base / relative).resolve()
+        raise refused
+    try:
+        target = (base / relative).resolve()
+    except (UnicodeEncodeError, OSError, RuntimeError):  # a lone surrogate, a symlink loop
+        raise refused from None
     if target != base and base not in target.parents:
-        raise UnsafePath(f"{relative} sortirait du dossier {root}")
+        raise refused
     return target
+
+
+def shown_name(name: object) -> str:
+    """A name as a message may print it: control characters escaped, a very long name cut."""
+    text = "".join(char if char.isprintable() else repr(char)[1:-1] for char in str(name))
+    return text if len(text) <= 2 * MAX_NAME else f"{text[:MAX_NAME]}…"
+
+
+def name_fault(name: object) -> str | None:
+    """Why ``name`` breaks the rule, in French ("contient « / »"), or None if it follows it."""
+    if is_safe_name(name):
+        return None
+    if not isinstance(name, str):
+        return "n'est pas un texte"
+    if not name:
+        return "est vide"
+    if len(name) > MAX_NAME:
+        return f"fait {len(name)} caractères (au plus {MAX_NAME})"
+    separator = next((c for c in name if c in "/\\"), None)
+    if separator:
+        return f"contient le séparateur de dossiers « {separator} »"
+    if name[0] in "._-":
+        return f"commence par « {name[0]} »"
+    char = next(c for c in name if not re.fullmatch(r"[a-z0-9._-]", c))
+    if char == "\n" and name.endswith("\n") and name.count("\n") == 1:
+        return "finit par un saut de ligne"
+    if char == " ":
+        return "contient une espace"
+    if char.isupper():
+        return f"contient la majuscule « {char} »"
+    if char.isspace() or not char.isprintable():
+        return f"contient le caractère invisible {repr(char)[1:-1]} (U+{ord(char):04X})"
+    return f"contient « {char} »"

@@ -71,6 +71,10 @@ CODES: dict[str, CodeInfo] = {
         "error",
         profile_invalid="une propriété ne respecte pas le profil du portail",
         name_mismatch="`name` diffère du nom du dossier",
+        name_unsafe=(
+            "un nom qui devient un nom de fichier ou une adresse (dossier du jeu, `name` du jeu, d'une ressource "
+            "ou d'une vue) ne suit pas la règle de nommage"
+        ),
         resource_name_duplicate="deux ressources portent le même nom",
     ),
     # files: where the resources are and how they are encoded
@@ -94,6 +98,7 @@ CODES: dict[str, CodeInfo] = {
         "error",
         encoding_not_utf8="le fichier n'est pas en UTF-8",
         schema_unresolved="le schéma de la ressource est introuvable",
+        schema_path_unsafe="le chemin du schéma d'une ressource sort du dossier du jeu",
     ),
     **_codes(
         "files",

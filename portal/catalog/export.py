@@ -8,6 +8,7 @@ from pathlib import Path
 from portal.catalog.dcat import CatalogueInfo, catalogue_graph
 from portal.catalog.feed import atom_feed, robots_txt
 from portal.dataset import Dataset
+from portal.paths import UnsafePath, inside, shown_name
 from portal.site import urls
 from portal.site.downloads import Download
 
@@ -22,10 +23,10 @@ def write_catalogue(
     out: Path, info: CatalogueInfo, datasets: list[tuple[Dataset, list[Download]]], today: date
 ) -> None:
     graph = catalogue_graph(info, datasets)
-    (out / urls.CATALOGUE_TURTLE).write_text(graph.serialize(format="turtle"), "utf-8")
-    (out / urls.CATALOGUE_JSONLD).write_text(graph.serialize(format="json-ld", indent=1), "utf-8")
-    (out / urls.FEED).write_text(atom_feed([d for d, _ in datasets], info.base_url, info.title, today), "utf-8")
-    (out / "robots.txt").write_text(robots_txt(info.base_url), "utf-8")
+    inside(out, urls.CATALOGUE_TURTLE).write_text(graph.serialize(format="turtle"), "utf-8")
+    inside(out, urls.CATALOGUE_JSONLD).write_text(graph.serialize(format="json-ld", indent=1), "utf-8")
+    inside(out, urls.FEED).write_text(atom_feed([d for d, _ in datasets], info.base_url, info.title, today), "utf-8")
+    inside(out, "robots.txt").write_text(robots_txt(info.base_url), "utf-8")
 
 
 def mkdocs_settings(config_file: Path) -> dict:
@@ -48,6 +49,10 @@ def mkdocs_settings(config_file: Path) -> dict:
     }
 
 
+class CatalogueError(ValueError):
+    """The catalogue cannot be exported: the message names the dataset and the fix."""
+
+
 def export_dcat(datasets_root: Path, base_url: str, fmt: str, settings: dict | None = None) -> str:
     """The DCAT catalogue of the datasets under ``datasets_root``, without building the site."""
     import tempfile
@@ -58,6 +63,11 @@ def export_dcat(datasets_root: Path, base_url: str, fmt: str, settings: dict | N
     from portal.validate import validate_paths
 
     report = validate_paths([datasets_root], Options())
+    # A name that cannot be a file or URL name would list addresses the site never serves.
+    refused = [p for d in report.datasets for p in d.problems if p.code == "name-unsafe"]
+    if refused:
+        more = f" (et {len(refused) - 1} autre(s) nom(s) refusé(s))" if len(refused) > 1 else ""
+        raise CatalogueError(f"{refused[0].message} {refused[0].fix}{more}")
     listed = []
     with tempfile.TemporaryDirectory() as scratch:
         for dataset_report in report.datasets:
@@ -65,7 +75,11 @@ def export_dcat(datasets_root: Path, base_url: str, fmt: str, settings: dict | N
             if not dataset.loaded:
                 continue
             page = urls.absolute(base_url, urls.dataset_page(dataset.name))
-            listed.append((dataset, write_downloads(dataset, Path(scratch), base_url, citation_text(dataset, page))))
+            try:
+                downloads = write_downloads(dataset, Path(scratch), base_url, citation_text(dataset, page))
+            except UnsafePath as error:
+                raise CatalogueError(f"{shown_name(dataset.name)} : catalogue refusé, {error}.") from None
+            listed.append((dataset, downloads))
     settings = settings or {}
     info = CatalogueInfo(
         base_url,

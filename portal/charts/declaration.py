@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.paths import MAX_NAME, NAME_RULE, name_fault, shown_name, suggest_name
+
 # Chart type -> (the channel carrying the numeric value, the category channel, required channels).
 CHART_TYPES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "bar": ("y", "x", ("x", "y")),
@@ -128,11 +130,22 @@ def _read_view(descriptor: dict[str, Any], index: int, item: Any) -> tuple[View 
             )
         ]
     name = item.get("name")
-    label = f"la vue « {name} »" if isinstance(name, str) and name else f"la vue n° {index + 1}"
+    label = f"la vue « {shown_name(name)} »" if isinstance(name, str) and name else f"la vue n° {index + 1}"
     problems: list[ViewProblem] = []
     if not isinstance(name, str) or not name:
         problems.append(
             ViewProblem("view-invalid", f"{label} n'a pas de `name`", "Donnez un identifiant à la vue (`name`).")
+        )
+    elif name_fault(name):
+        # The name becomes the chart's file names (graphiques/<jeu>/<vue>.svg): the one naming rule.
+        problems.append(
+            ViewProblem(
+                "name-unsafe",
+                f"la vue n° {index + 1} s'appelle « {shown_name(name)} », qui {name_fault(name)} : ce nom "
+                "deviendrait un nom de fichier et une adresse du portail",
+                f"Renommez-la, par exemple « {suggest_name(name)} » : {NAME_RULE}, {MAX_NAME} caractères au plus.",
+                "name",
+            )
         )
     chart_type = item.get("type")
     if chart_type not in (*CHART_TYPES, RAW):

@@ -20,6 +20,7 @@ from portal.charts.declaration import View, read_views
 from portal.charts.summary import table_rows, text_alternative
 from portal.dataset import Dataset
 from portal.files import resolve
+from portal.paths import UnsafePath, inside, shown_name
 
 # d3's fr-FR locale with the narrow no-break space of French typography for thousands, so that
 # the charts and the tables (Babel, CLDR) write numbers alike: "1 234,5", "12 %", "1,82 €".
@@ -46,7 +47,8 @@ class Chart:
     unit: str
 
     def path(self, suffix: str) -> Path:
-        return self.folder / f"{self.view.name}.{suffix}"
+        # In depth: a view name that escaped validation still cannot leave the chart folder.
+        return inside(self.folder, f"{self.view.name}.{suffix}")
 
 
 def default_source(dataset: Dataset) -> str | None:
@@ -98,7 +100,7 @@ def render_view(dataset: Dataset, view: View, tables: dict[str, pd.DataFrame], o
     unit = unit_of(view, table)
     summary = text_alternative(view, data, unit)
     source = view.source or default_source(dataset)
-    folder = out / dataset.name
+    folder = inside(out, dataset.name)
     folder.mkdir(parents=True, exist_ok=True)
     chart = Chart(dataset.name, view, folder, rendered=False, summary=summary, unit=unit)
     digest = content_hash(view, data, unit, source)
@@ -161,5 +163,9 @@ def build_charts(dataset: Dataset, out: Path) -> list[Chart]:
         except TooManyRows as too_many:
             raise ChartError(
                 f"{dataset.name} : la vue « {view.name} » montrerait {too_many.rows} lignes. Filtrez ou agrégez."
+            ) from None
+        except UnsafePath as unsafe:
+            raise ChartError(
+                f"{shown_name(dataset.name)} : graphique refusé, {unsafe}. Lancez portal validate pour le détail."
             ) from None
     return charts

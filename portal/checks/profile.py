@@ -10,7 +10,8 @@ from functools import cache
 from importlib import resources
 
 from portal.checks.base import Context
-from portal.dataset import display_path
+from portal.dataset import Dataset, display_path
+from portal.paths import MAX_NAME, NAME_RULE, name_fault, shown_name, suggest_name
 from portal.problems import Problem, problem
 
 NAME = "profile"
@@ -99,10 +100,54 @@ def french_message(error) -> str:
     return error.message
 
 
+def _is_name_pattern(error) -> bool:
+    # The schema's pattern on a name says what ``name-unsafe`` says better (portal/paths.py).
+    path = list(error.absolute_path)
+    is_name = path == ["name"] or (len(path) == 3 and path[0] == "resources" and path[2] == "name")
+    return is_name and error.validator == "pattern"
+
+
+def unsafe_name(where: str, subject: str, name: str, field: str) -> Problem:
+    """``name-unsafe``: ``subject`` (« le dossier du jeu ») is called ``name``, which breaks the rule."""
+    return problem(
+        "name-unsafe",
+        f"{where} : {subject} s'appelle « {shown_name(name)} », qui {name_fault(name)} : ce nom deviendrait "
+        "un nom de fichier et une adresse du portail.",
+        f"Renommez-le, par exemple « {suggest_name(name)} » : {NAME_RULE}, {MAX_NAME} caractères au plus.",
+        file=where,
+        field=field,
+    )
+
+
+def name_problems(dataset: Dataset, where: str) -> Iterator[Problem]:
+    """The dataset folder, the descriptor's ``name`` and every resource name, against the naming rule.
+
+    View names are checked with the rest of each view (portal/charts/declaration.py).
+    """
+    if name_fault(dataset.name):
+        yield unsafe_name(where, "le dossier du jeu", dataset.name, "name")
+    name = dataset.get("name")
+    if isinstance(name, str) and name != dataset.name and name_fault(name):
+        yield unsafe_name(where, "le jeu (`name`)", name, "name")
+    elif isinstance(name, str) and name != dataset.name:
+        yield problem(
+            "name-mismatch",
+            f"{where} : `name` vaut « {name} » mais le dossier s'appelle « {shown_name(dataset.name)} ».",
+            f'Mettez "name": "{dataset.name}" ou renommez le dossier en « {name} ».',
+            file=where,
+            field="name",
+        )
+    for index, resource in enumerate(dataset.resources):
+        resource_name = resource.get("name")
+        if isinstance(resource_name, str) and name_fault(resource_name):
+            yield unsafe_name(where, f"la ressource n° {index + 1}", resource_name, f"resources.{index}.name")
+
+
 def run(context: Context) -> Iterator[Problem]:
     dataset = context.dataset
     where = display_path(dataset.descriptor_path)
-    for error in sorted(_validator().iter_errors(dataset.descriptor), key=lambda e: list(map(str, e.absolute_path))):
+    errors = [e for e in _validator().iter_errors(dataset.descriptor) if not _is_name_pattern(e)]
+    for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
         location = _location(error)
         yield problem(
             "profile-invalid",
@@ -111,15 +156,7 @@ def run(context: Context) -> Iterator[Problem]:
             file=where,
             field=location,
         )
-    name = dataset.get("name")
-    if isinstance(name, str) and name != dataset.name:
-        yield problem(
-            "name-mismatch",
-            f"{where} : `name` vaut « {name} » mais le dossier s'appelle « {dataset.name} ».",
-            f'Mettez "name": "{dataset.name}" ou renommez le dossier en « {name} ».',
-            file=where,
-            field="name",
-        )
+    yield from name_problems(dataset, where)
     seen: set[str] = set()
     for resource in dataset.resources:
         resource_name = resource.get("name")
@@ -127,7 +164,7 @@ def run(context: Context) -> Iterator[Problem]:
             if resource_name in seen:
                 yield problem(
                     "resource-name-duplicate",
-                    f"{where} : deux ressources s'appellent « {resource_name} ».",
+                    f"{where} : deux ressources s'appellent « {shown_name(resource_name)} ».",
                     "Donnez à chaque ressource un `name` unique dans le jeu.",
                     file=where,
                     field=resource_name,

@@ -106,9 +106,18 @@ SCDL_FIXES = {
 }
 
 
+STANDARD_PROFILES = {"data-resource", "tabular-data-resource"}
+
+
 def _frictionless_descriptor(resource_file: ResourceFile) -> dict[str, Any]:
     """The resource as frictionless should read it: our encoding decision, no portal extras."""
-    descriptor = {k: v for k, v in resource_file.descriptor.items() if k not in {"sources", "views"}}
+    descriptor = {k: v for k, v in resource_file.descriptor.items() if k not in {"sources", "views", "extrapaths"}}
+    # Only the paths portal.files vetted reach frictionless: it would follow a symlink out of the
+    # package from a dialect or a profile given as a path (the profile wants a dialect object).
+    if not isinstance(descriptor.get("dialect"), dict):
+        descriptor.pop("dialect", None)
+    if descriptor.get("profile") not in STANDARD_PROFILES:
+        descriptor.pop("profile", None)
     # Relative to a basepath: frictionless refuses absolute paths as unsafe.
     descriptor["path"] = resource_file.path.name if resource_file.path else resource_file.url
     descriptor["encoding"] = resource_file.encoding
@@ -327,18 +336,20 @@ def _resolve_string_schemas(resource_file: ResourceFile) -> Problem | None:
         resource_file.descriptor = {**resource_file.descriptor, "schema": national}
         resource_file.scdl = schema_name(schema)
         return None
-    if resource_file.path is not None:
-        candidate = resource_file.path.parent / schema
-        if candidate.is_file() and ".." not in schema:
-            try:
-                resource_file.descriptor = {
-                    **resource_file.descriptor,
-                    "schema": json.loads(candidate.read_text("utf-8")),
-                }
-                return None
-            except (ValueError, UnicodeDecodeError):
-                pass
-    fix = "Donnez le schéma dans la ressource, ou le chemin d'un fichier de schéma JSON dans le dossier du jeu."
+    # Only the path portal.files vetted to be inside the package (never the declared string itself).
+    candidate = resource_file.schema_path
+    if candidate is not None and candidate.is_file():
+        try:
+            loaded = json.loads(candidate.read_text("utf-8"))
+        except (ValueError, UnicodeDecodeError, RecursionError, OSError):
+            loaded = None
+        if isinstance(loaded, dict):
+            resource_file.descriptor = {**resource_file.descriptor, "schema": loaded}
+            return None
+    fix = (
+        "Donnez le schéma dans la ressource, ou le chemin d'un fichier de schéma JSON (un objet) "
+        "relatif au dossier du jeu."
+    )
     if schema.strip().lower().startswith("scdl/"):
         fix = "Les schémas nationaux SCDL connus sont : " + ", ".join(f"scdl/{name}" for name in VERSIONS) + "."
     return problem(

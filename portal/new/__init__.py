@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,13 +20,12 @@ from portal.new import metadata
 from portal.new.headers import HeaderMatch, arrange, match_headers
 from portal.new.schema import SchemaOptionError, TargetSchema, infer_schema, resolve_schema, target
 from portal.normalise import CONVERTED, ColumnOutcome, Conversion, Failure, convert_column, slug
+from portal.paths import MAX_NAME, NAME_RULE, UnsafePath, inside, is_safe_name, name_fault, shown_name
 from portal.reader import DELIMITERS, RawTable, UnreadableInput, read_table, tidy
 from portal.validate import DatasetReport
 from portal.vocabularies import FREQUENCIES, Licence, canonical_frequency, identify_licence
 
 __all__ = ["NewRequest", "NewResult", "UnreadableInput", "UsageProblem", "create_dataset"]
-
-NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
 class UsageProblem(Exception):
@@ -78,6 +76,10 @@ def create_dataset(request: NewRequest, now: datetime | None = None) -> NewResul
     now = now or datetime.now(UTC)
     licence, frequency = _check_options(request)
     folder = request.datasets / request.name
+    try:
+        inside(request.datasets, request.name)  # in depth: not even a symlink may lead elsewhere
+    except UnsafePath as error:
+        raise UsageProblem(f"{folder} est refusé : {error}.") from None
     if folder.exists() and not request.force:
         raise UsageProblem(f"{folder} existe déjà : choisissez un autre nom, ou ajoutez --force pour le remplacer.")
     try:
@@ -106,7 +108,7 @@ def create_dataset(request: NewRequest, now: datetime | None = None) -> NewResul
 
     result = NewResult(
         folder=folder,
-        data_path=folder / f"{slug(request.source.stem) or request.name}.csv",
+        data_path=folder / f"{_resource_name(request)}.csv",
         archive_path=folder / "archive" / request.source.name,
         table=table,
         rows=len(rows),
@@ -125,10 +127,10 @@ def create_dataset(request: NewRequest, now: datetime | None = None) -> NewResul
     shutil.rmtree(staging, ignore_errors=True)
     try:
         staging.mkdir(parents=True)
-        data_path = staging / result.data_path.name
+        data_path = inside(staging, result.data_path.name)
         _write_csv(data_path, header, _normalised_rows(rows, outcomes))
         (staging / "archive").mkdir()
-        shutil.copy2(request.source, staging / "archive" / request.source.name)
+        shutil.copy2(request.source, inside(staging, "archive", request.source.name))
         resource = _resource(data_path, schema, columns)
         result.descriptor = metadata.descriptor(
             name=request.name,
@@ -152,11 +154,11 @@ def create_dataset(request: NewRequest, now: datetime | None = None) -> NewResul
 
 
 def _check_options(request: NewRequest) -> tuple[Licence, str | None]:
-    if not NAME.match(request.name):
-        suggestion = slug(request.name) or "mon-jeu"
+    if not is_safe_name(request.name):
+        suggestion = slug(request.name)[:MAX_NAME] or "mon-jeu"
         raise UsageProblem(
-            f"« {request.name} » ne peut pas nommer un jeu : minuscules, chiffres, « - », « _ » et « . » "
-            f"seulement (par exemple « {suggestion} »)."
+            f"« {shown_name(request.name)} » ne peut pas nommer un jeu : il {name_fault(request.name)} ; "
+            f"{NAME_RULE}, {MAX_NAME} caractères au plus (par exemple « {suggestion} »)."
         )
     licence = identify_licence({"name": request.licence, "path": request.licence, "title": request.licence})
     if licence is None or not licence.open:
@@ -173,6 +175,12 @@ def _check_options(request: NewRequest) -> tuple[Licence, str | None]:
                 f"--frequency : « {request.frequency} » n'est pas dans le vocabulaire ({', '.join(FREQUENCIES)})."
             )
     return licence, frequency
+
+
+def _resource_name(request: NewRequest) -> str:
+    """The resource's name, from the file name when it makes a safe one, else the dataset's."""
+    name = slug(request.source.stem)[:MAX_NAME].strip("-")
+    return name if is_safe_name(name) else request.name
 
 
 def _cells(rows: list[list[str]], index: int) -> list[str]:

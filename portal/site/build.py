@@ -15,6 +15,7 @@ from pathlib import Path
 from portal.charts.render import ChartError, build_charts
 from portal.checks.base import Options
 from portal.files import resolve
+from portal.paths import UnsafePath, inside, shown_name
 from portal.site import pages, surveys, urls
 from portal.site.downloads import read_rows, write_downloads
 from portal.site.metadata import citation_text
@@ -78,13 +79,18 @@ def generate(
     for entry in progress(entries, "Graphiques"):
         try:
             entry.charts = build_charts(entry.dataset, chart_cache)
+            if entry.charts:
+                target = inside(work, "graphiques", entry.name)
+                shutil.copytree(
+                    inside(chart_cache, entry.name),
+                    target,
+                    dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("*.sha256"),
+                )
         except ChartError as error:
             raise SiteError(str(error)) from None
-        if entry.charts:
-            target = work / "graphiques" / entry.name
-            shutil.copytree(
-                chart_cache / entry.name, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.sha256")
-            )
+        except UnsafePath as error:
+            raise SiteError(f"{shown_name(entry.name)} : graphiques refusés, {error}.") from None
 
     # 3. data and downloads.
     for entry in progress(entries, "Téléchargements"):
@@ -94,7 +100,12 @@ def generate(
                 header, rows = read_rows(located.path, resource, located.encoding)
                 entry.tables[resource["name"]] = pages.TableData(header, rows)
         page_url = urls.absolute(site.base_url, urls.dataset_page(entry.name))
-        entry.downloads = write_downloads(entry.dataset, work, site.base_url, citation_text(entry.dataset, page_url))
+        try:
+            entry.downloads = write_downloads(
+                entry.dataset, work, site.base_url, citation_text(entry.dataset, page_url)
+            )
+        except UnsafePath as error:
+            raise SiteError(f"{shown_name(entry.name)} : téléchargements refusés, {error}.") from None
 
     # 4. pages.
     generated: dict[str, str] = {page_source(""): pages.home_page(entries, site)}

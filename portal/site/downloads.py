@@ -174,7 +174,9 @@ def _zip_add(bundle: zipfile.ZipFile, name: str, text: str) -> None:
 
 
 def _write(out: Path, url: str, content: str | bytes) -> tuple[int, str]:
-    path = out / url
+    from portal.paths import inside
+
+    path = inside(out, url)  # in depth: a name that escaped validation cannot leave the site (UnsafePath)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
     path.write_bytes(data)

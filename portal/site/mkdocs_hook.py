@@ -54,6 +54,7 @@ def on_config(config):
 
 
 def on_files(files: Files, config) -> Files:
+    from portal.paths import UnsafePath, inside
     from portal.progress import progress_bar
     from portal.site.build import SiteError, generate
     from portal.site.pages import Site
@@ -74,13 +75,20 @@ def on_files(files: Files, config) -> Files:
         generated = generate(datasets, work, site, root / ".cache", progress=progress_bar)
     except SiteError as error:
         raise PluginError(str(error)) from None
+    generated_files = [path.relative_to(work).as_posix() for path in sorted(work.rglob("*")) if path.is_file()]
+    try:
+        # In depth: MkDocs writes each URI under site_dir as given; none may resolve outside it.
+        for uri in [*generated.pages, *generated_files]:
+            inside(Path(config.site_dir), uri)
+    except UnsafePath as error:
+        raise PluginError(f"fichier du site refusé : {error}.") from None
     for uri, text in generated.pages.items():
         existing = files.get_file_from_path(uri)
         if existing is not None:
             files.remove(existing)
         files.append(File.generated(config, uri, content=text))
-    for path in sorted(p for p in work.rglob("*") if p.is_file()):
-        files.append(File.generated(config, path.relative_to(work).as_posix(), abs_src_path=str(path)))
+    for uri in generated_files:
+        files.append(File.generated(config, uri, abs_src_path=str(work / uri)))
     log.info(
         "portail : %d pages et %d fichiers générés depuis datasets/",
         len(generated.pages),
