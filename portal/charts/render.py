@@ -20,7 +20,7 @@ from portal.charts.declaration import View, read_views
 from portal.charts.summary import table_rows, text_alternative
 from portal.dataset import Dataset
 from portal.files import resolve
-from portal.paths import UnsafePath, inside, shown_name
+from portal.paths import UnsafePath, inside, name_fault, shown_name
 
 # d3's fr-FR locale with the narrow no-break space of French typography for thousands, so that
 # the charts and the tables (Babel, CLDR) write numbers alike: "1 234,5", "12 %", "1,82 €".
@@ -146,6 +146,9 @@ def build_charts(dataset: Dataset, out: Path) -> list[Chart]:
     """Every chart a dataset declares; ChartError names the dataset, the view and the fix."""
     from portal.charts.data import TooManyRows
 
+    if fault := name_fault(dataset.name):
+        shown = shown_name(dataset.name)
+        raise ChartError(f"{shown} : le nom du dossier {fault}. Lancez portal validate pour le détail.")
     views, problems = read_views(dataset.descriptor or {})
     if problems:
         first = problems[0]
