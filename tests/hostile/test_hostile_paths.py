@@ -424,3 +424,18 @@ def test_new_refuses_an_unsafe_name(tmp_path, name):
     assert result.returncode == 2
     assert "ne peut pas nommer un jeu" in result.stderr
     assert not datasets.exists()
+
+
+def test_ckan_publish_with_force_refuses_an_escaping_resource_name(hostile, tmp_path, elsewhere):
+    """``--force`` publishes datasets in error, but a hostile name is refused before any CKAN call."""
+    from portal.dataset import load_dataset
+    from portal.publish.ckan.run import Target, _publish_one
+
+    dataset = load_dataset(hostile("hostile", descriptor=set_resource_name("../../../../elsewhere/x")))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    target = Target("http://127.0.0.1:9/", "org", None, "https://exemple.fr/")
+    licences = [{"id": "etalab-2.0", "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}]
+    outcome = _publish_one(None, dataset, "org", licences, target, scratch, dry_run=True)
+    assert outcome.status == "error" and "sortirait du dossier" in outcome.detail
+    assert list(elsewhere.iterdir()) == []

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from portal.checks.base import Options
 from portal.dataset import Dataset, resource_schema
+from portal.paths import UnsafePath
 from portal.publish.ckan import mapping
 from portal.publish.ckan.client import CkanError, Client, NotFoundError
 from portal.publish.ckan.plan import DatasetPlan, is_managed, plan_dataset
@@ -210,7 +211,7 @@ def _publish_one(client, dataset, organisation_id, licences, target, scratch, dr
         if not dry_run and plan.changes:
             apply(client, plan, current["id"] if current else None)
         return Outcome(dataset.name, plan.action, _summary(plan), plan)
-    except (CkanError, mapping.LicenceMissing) as error:
+    except (CkanError, mapping.LicenceMissing, UnsafePath) as error:
         return Outcome(dataset.name, "error", str(error))
 
 
