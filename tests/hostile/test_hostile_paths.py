@@ -199,8 +199,16 @@ def test_download_writer_refuses_an_escaping_resource_name(hostile, tmp_path, el
     assert snapshot(tmp_path, out) == before
 
 
-def test_export_dcat_refuses_an_unsafe_name_and_writes_nothing(hostile, tmp_path, elsewhere):
-    hostile("hostile", base="complet", descriptor=set_resource_name("../../../../elsewhere/x"))
+@pytest.mark.parametrize(
+    ("base", "edit"),
+    [
+        ("complet", set_resource_name("../../../../elsewhere/x")),
+        ("graphiques", set_view_name("../../../../elsewhere/x")),
+    ],
+    ids=["resource", "view"],
+)
+def test_export_dcat_refuses_an_unsafe_name_and_writes_nothing(hostile, tmp_path, elsewhere, base, edit):
+    hostile("hostile", base=base, descriptor=edit)
     hostile("voisin", base="complet")
     scratch = tmp_path / "tmp" / "inner"  # the export's temporary folder: four levels under tmp_path
     scratch.mkdir(parents=True)
@@ -225,7 +233,7 @@ def test_export_dcat_refuses_an_unsafe_name_and_writes_nothing(hostile, tmp_path
     assert_no_traceback(result)
     assert result.returncode == 1
     assert result.stderr.startswith("erreur : ") and "[name-unsafe]" not in result.stderr
-    assert "« ../../../../elsewhere/x »" in result.stderr and "Renommez-le" in result.stderr
+    assert "« ../../../../elsewhere/x »" in result.stderr and "Renommez-l" in result.stderr
     assert not target.exists()
     assert list(elsewhere.iterdir()) == []
     assert snapshot(tmp_path) == before
