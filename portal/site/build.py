@@ -14,10 +14,10 @@ from pathlib import Path
 
 from portal.charts.render import ChartError, build_charts
 from portal.checks.base import Options
-from portal.files import resolve
 from portal.site import pages, surveys, urls
-from portal.site.downloads import read_rows, write_downloads
+from portal.site.downloads import write_downloads
 from portal.site.metadata import citation_text
+from portal.site.tables import TableError
 from portal.validate import Report, validate_paths
 
 
@@ -86,15 +86,14 @@ def generate(
                 chart_cache / entry.name, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.sha256")
             )
 
-    # 3. data and downloads.
+    # 3. downloads, and what the pages show of each table: one streamed pass over each table.
     for entry in progress(entries, "Téléchargements"):
-        for resource in entry.dataset.resources:
-            located = resolve(entry.dataset, resource, allow_remote=False)
-            if located.path is not None and located.readable and located.tabular:
-                header, rows = read_rows(located.path, resource, located.encoding)
-                entry.tables[resource["name"]] = pages.TableData(header, rows)
         page_url = urls.absolute(site.base_url, urls.dataset_page(entry.name))
-        entry.downloads = write_downloads(entry.dataset, work, site.base_url, citation_text(entry.dataset, page_url))
+        citation = citation_text(entry.dataset, page_url)
+        try:
+            entry.downloads = write_downloads(entry.dataset, work, site.base_url, citation, tables=entry.tables)
+        except TableError as error:
+            raise SiteError(str(error)) from None
 
     # 4. pages.
     generated: dict[str, str] = {page_source(""): pages.home_page(entries, site)}
