@@ -72,7 +72,7 @@ def spreadsheet_cell(text: str) -> str:
 
 # --- streamed outputs ----------------------------------------------------------------------
 
-BLOCK_CHARS = 1 << 20
+BLOCK_CHARS = 1 << 18  # per output: a few large writes, a few hundred kB in memory
 
 
 class _Output:
