@@ -39,7 +39,7 @@ DEVICES = [
     "Jury citoyen",
     "Conseil des jeunes",
 ]
-WORDS = "projet vélo école parc jardin éclairage, « rue » piétonne \"place\" marché banc arbre".split(" ")
+WORDS = 'projet vélo école parc jardin éclairage, « rue » piétonne "place" marché banc arbre'.split(" ")
 
 
 def write_rows(path: Path, size: int, seed: int = 13) -> int:
@@ -54,7 +54,7 @@ def write_rows(path: Path, size: int, seed: int = 13) -> int:
             for _ in range(10_000):
                 text = " ".join(rng.choices(WORDS, k=rng.randint(2, 9))).replace('"', '""')
                 block.append(
-                    f'{rng.randint(2000, 2025)},{rng.choice(DEVICES)},{rng.randint(0, 20000)},'
+                    f"{rng.randint(2000, 2025)},{rng.choice(DEVICES)},{rng.randint(0, 20000)},"
                     f'{rng.randint(0, 2_000_000)}.{rng.randint(0, 99):02d},"{text}"\n'
                 )
             text = "".join(block)
