@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import subprocess
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -232,3 +234,41 @@ def test_the_page_summary_is_bounded_but_survey_codebooks_are_kept_whole():
     whole = Summary(["question_id"], keep_rows=True)
     whole.add(["q1"])
     assert whole.data.rows == [["q1"]]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) n'est pas installé")
+def test_libreoffice_opens_the_excel_csv_as_text_and_numbers(site, tmp_path):
+    """The real spreadsheet: imported as a French user would (semicolon, UTF-8, French locale)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    result = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/profil",
+            "--infilter=CSV:59,34,76,1,,1036",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(excel(site)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    sheet = openpyxl.load_workbook(tmp_path / "participation-excel.xlsx").active
+    rows = list(sheet.iter_rows(min_row=2, values_only=False))
+    assert [cell.data_type for row in rows for cell in row if cell.data_type == "f"] == []  # no formula at all
+    assert [row[1].value for row in rows[:7]] == [
+        '\'=HYPERLINK("http://exemple.invalid/","clic")',
+        "'@SUM(A1:A9)",
+        "'+1+1",
+        "'-2+3",
+        "'\tTabulation au début",
+        "'\nRetour chariot au début",
+        "'-",
+    ]
+    assert [row[3].value for row in rows[:4]] == [-12.5, -3, 0.5, 0]  # numbers stay numbers
+    assert rows[7][1].value == -5
