@@ -17,7 +17,7 @@ import pytest
 from portal.dataset import load_dataset
 from portal.site.downloads import spreadsheet_cell, write_downloads
 from portal.site.tables import MAX_CELL_CHARS, PREVIEW_ROWS, Summary
-from tests.hostile.conftest import assert_no_traceback, build_package, mkdocs_build, portal_with
+from tests.hostile.conftest import assert_no_traceback, build_package, mkdocs_build, portal_with, run_portal
 
 HEADER = ["annee", "dispositif", "participants", "budget"]
 # (dispositif, budget, the dispositif cell of the Excel variant, its budget cell)
@@ -104,8 +104,12 @@ def excel(site: Path) -> Path:
 
 
 def with_csv_module(path: Path, delimiter: str) -> list[list[str]]:
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        return list(csv.reader(stream, delimiter=delimiter))
+    previous = csv.field_size_limit(MAX_CELL_CHARS)  # as a reuser must for a long cell
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            return list(csv.reader(stream, delimiter=delimiter))
+    finally:
+        csv.field_size_limit(previous)
 
 
 def with_pandas(path: Path, delimiter: str) -> list[list[str]]:
@@ -184,6 +188,9 @@ def test_a_cell_over_the_csv_module_default_limit_is_published_whole(tmp_path):
     site = folder / "site" / "donnees" / "long"
     assert with_csv_module(site / "participation.csv", ",")[1] == rows[0]
     assert with_csv_module(site / "participation-excel.csv", ";")[1] == rows[0]
+    exported = run_portal("export", "dcat", str(package.parent), "--base-url", "https://exemple.invalid/")
+    assert exported.returncode == 0, exported.stderr[-3000:]
+    assert_no_traceback(exported)
 
 
 def test_a_cell_over_the_bound_stops_the_build_with_one_line(tmp_path):
