@@ -7,9 +7,11 @@ from typing import Any
 
 import pandas as pd
 
-from portal.charts.declaration import MAX_ROWS, View
+from portal.charts.declaration import MAX_ROWS, RAW, View
 from portal.dataset import resource_schema
 from portal.files import csv_dialect
+
+UNIT_COLUMNS = ("unite", "unit", "unité")  # a single-valued column that gives a chart its number format
 
 
 class TooManyRows(ValueError):
@@ -29,8 +31,20 @@ def _to_number(series: pd.Series, field: dict[str, Any]) -> pd.Series:
     return pd.to_numeric(text.replace("", pd.NA), errors="coerce")
 
 
-def read_table(path: Path, resource: dict[str, Any], encoding: str = "utf-8-sig") -> pd.DataFrame:
-    """A CSV resource as a DataFrame: numbers as numbers (schema types), everything else as text."""
+def columns_used(views: list[View]) -> set[str] | None:
+    """The columns these views read (None: all of them, for a raw Vega-Lite spec)."""
+    if any(view.type == RAW for view in views):
+        return None
+    return {name for view in views for name in (*view.fields, *view.filter)} | set(UNIT_COLUMNS)
+
+
+def read_table(
+    path: Path, resource: dict[str, Any], encoding: str = "utf-8-sig", columns: set[str] | None = None
+) -> pd.DataFrame:
+    """A CSV resource as a DataFrame: numbers as numbers (schema types), everything else as text.
+
+    Given ``columns``, only those are read (those absent from the file are left out), so that a
+    chart over a large table holds only the columns it draws."""
     dialect = csv_dialect(resource)
     frame = pd.read_csv(
         path,
@@ -39,6 +53,7 @@ def read_table(path: Path, resource: dict[str, Any], encoding: str = "utf-8-sig"
         dtype=str,
         keep_default_na=False,
         encoding=encoding,
+        usecols=None if columns is None else lambda name: name in columns,
     )
     schema = resource_schema(resource)
     for field in schema.get("fields") or []:
@@ -88,7 +103,7 @@ def unit_of(view: View, table: pd.DataFrame) -> str:
     frame = table
     for field_name, wanted in view.filter.items():
         frame = frame[_matches(frame[field_name], wanted)]
-    for column in ("unite", "unit", "unité"):
+    for column in UNIT_COLUMNS:
         if column in frame.columns:
             units = set(frame[column].dropna().unique())
             if len(units) == 1:

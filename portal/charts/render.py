@@ -15,7 +15,7 @@ import pandas as pd
 
 from portal.charts import theme
 from portal.charts.build import vega_lite_spec
-from portal.charts.data import chart_data, read_table, unit_of
+from portal.charts.data import chart_data, columns_used, read_table, unit_of
 from portal.charts.declaration import View, read_views
 from portal.charts.summary import table_rows, text_alternative
 from portal.dataset import Dataset
@@ -127,6 +127,7 @@ def render_view(dataset: Dataset, view: View, tables: dict[str, pd.DataFrame], o
 
 
 def load_tables(dataset: Dataset, views: list[View]) -> dict[str, pd.DataFrame]:
+    """The tables the views draw, each with only the columns its views use."""
     tables: dict[str, pd.DataFrame] = {}
     for resource in dataset.resources:
         name = resource.get("name")
@@ -134,7 +135,8 @@ def load_tables(dataset: Dataset, views: list[View]) -> dict[str, pd.DataFrame]:
             located = resolve(dataset, resource, allow_remote=False)
             if located.path is None:
                 raise FileNotFoundError(located.label)
-            tables[name] = read_table(located.path, resource, "utf-8-sig")
+            columns = columns_used([v for v in views if v.resource == name])
+            tables[name] = read_table(located.path, resource, "utf-8-sig", columns)
     return tables
 
 

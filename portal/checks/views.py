@@ -24,13 +24,14 @@ def run(context: Context) -> Iterator[Problem]:
     needed = {view.resource for view in views if view.resource in readable}
     if not needed:
         return
-    from portal.charts.data import TooManyRows, chart_data, read_table
+    from portal.charts.data import TooManyRows, chart_data, columns_used, read_table
 
     tables = {}
     for name in needed:
         resource_file = readable[name]
+        columns = columns_used([view for view in views if view.resource == name])
         try:
-            tables[name] = read_table(resource_file.path, resource_file.descriptor, resource_file.encoding)
+            tables[name] = read_table(resource_file.path, resource_file.descriptor, resource_file.encoding, columns)
         except (ValueError, UnicodeDecodeError):
             continue  # an unreadable table: the structure check says why
     for view in views:

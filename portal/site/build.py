@@ -14,11 +14,11 @@ from pathlib import Path
 
 from portal.charts.render import ChartError, build_charts
 from portal.checks.base import Options
-from portal.files import resolve
 from portal.paths import UnsafePath, inside, shown_name
 from portal.site import pages, surveys, urls
-from portal.site.downloads import read_rows, write_downloads
+from portal.site.downloads import write_downloads
 from portal.site.metadata import citation_text
+from portal.site.tables import TableError
 from portal.validate import Report, validate_paths
 
 
@@ -92,18 +92,14 @@ def generate(
         except UnsafePath as error:
             raise SiteError(f"{shown_name(entry.name)} : graphiques refusés, {error}.") from None
 
-    # 3. data and downloads.
+    # 3. downloads, and what the pages show of each table: one streamed pass over each table.
     for entry in progress(entries, "Téléchargements"):
-        for resource in entry.dataset.resources:
-            located = resolve(entry.dataset, resource, allow_remote=False)
-            if located.path is not None and located.readable and located.tabular:
-                header, rows = read_rows(located.path, resource, located.encoding)
-                entry.tables[resource["name"]] = pages.TableData(header, rows)
         page_url = urls.absolute(site.base_url, urls.dataset_page(entry.name))
+        citation = citation_text(entry.dataset, page_url)
         try:
-            entry.downloads = write_downloads(
-                entry.dataset, work, site.base_url, citation_text(entry.dataset, page_url)
-            )
+            entry.downloads = write_downloads(entry.dataset, work, site.base_url, citation, tables=entry.tables)
+        except TableError as error:
+            raise SiteError(str(error)) from None
         except UnsafePath as error:
             raise SiteError(f"{shown_name(entry.name)} : téléchargements refusés, {error}.") from None
 

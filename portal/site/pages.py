@@ -15,16 +15,10 @@ from portal.dataset import Dataset, resource_schema
 from portal.site import metadata, urls
 from portal.site.downloads import Download
 from portal.site.html import compact, esc, front_matter, json_for_script, markdown_block, markdown_inline, table
+from portal.site.tables import TableData
 from portal.validate import DatasetReport
 
-PREVIEW_ROWS = 10
 PAGE_SIZE = 50  # datasets per catalogue or dashboard page: no page grows with the catalogue
-
-
-@dataclass
-class TableData:
-    header: list[str]
-    rows: list[list[str]]
 
 
 @dataclass
@@ -296,10 +290,7 @@ def _dictionary(resource: dict[str, Any], data: TableData | None) -> str:
     for field_spec in schema.get("fields") or []:
         if not isinstance(field_spec, dict):
             continue
-        example = ""
-        if data and field_spec.get("name") in data.header:
-            index = data.header.index(field_spec["name"])
-            example = next((row[index] for row in data.rows if index < len(row) and row[index]), "")
+        example = data.examples.get(field_spec.get("name"), "") if data else ""
         rows.append(
             [
                 field_spec.get("name", ""),
@@ -318,8 +309,8 @@ def _dictionary(resource: dict[str, Any], data: TableData | None) -> str:
 def _preview(resource: dict[str, Any], data: TableData | None) -> str:
     if not data:
         return "<p>Aperçu indisponible.</p>"
-    shown = data.rows[:PREVIEW_ROWS]
-    caption = f"Les {len(shown)} premières lignes sur {formats.number(len(data.rows))} de {resource.get('name')}.csv"
+    shown = data.preview
+    caption = f"Les {len(shown)} premières lignes sur {formats.number(data.row_count)} de {resource.get('name')}.csv"
     return table(data.header, shown, caption, "portal-table preview")
 
 
@@ -571,7 +562,7 @@ def quality_pages(entries: list[Entry], site: Site) -> dict[str, str]:
 
 def home_page(entries: list[Entry], site: Site) -> str:
     page = ""
-    rows = sum(len(t.rows) for e in entries for t in e.tables.values())
+    rows = sum(t.row_count for e in entries for t in e.tables.values())
     charts = sum(len(e.charts) for e in entries)
     publishers = {metadata.publisher_name(e.dataset) for e in entries}
     figures = [

@@ -16,7 +16,8 @@ EVOLUTION = "enquetes/evolution/"
 
 
 def is_survey(entry: Entry) -> bool:
-    return {"questions", "reponses"} <= set(entry.tables)
+    # A codebook too long to keep whole (portal/site/tables.py) gets no survey page.
+    return all(name in entry.tables and entry.tables[name].rows is not None for name in ("questions", "reponses"))
 
 
 def _records(data: TableData) -> list[dict[str, str]]:
