@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install browser site serve test lint validate clean bench
+.PHONY: install browser spreadsheet site serve test lint validate clean bench
 
 # Run as root on CI and fresh machines; elsewhere through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -36,8 +36,12 @@ browser:
 	command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 	[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --silent
 
+## What the spreadsheet tests need: LibreOffice Calc without a display, from Debian.
+spreadsheet:
+	command -v soffice >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-calc-nogui; }
+
 ## The whole test suite, with everything it needs installed first.
-test: install browser
+test: install browser spreadsheet
 	$(BIN)/ruff check portal tests scripts
 	$(BIN)/python scripts/gen_reference.py --check
 	$(BIN)/python -m pytest
