@@ -18,7 +18,20 @@ def _parse_today(ctx, param, value: str | None) -> date | None:
         raise click.BadParameter(f"« {value} » n'est pas une date AAAA-MM-JJ.") from None
 
 
-@click.group()
+class _Portal(click.Group):
+    """The command group; a Ctrl-C anywhere in a command ends it with one line and exit code 130."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            from portal.interrupt import EXIT_CODE, MESSAGE
+
+            click.echo(MESSAGE, err=True)
+            ctx.exit(EXIT_CODE)
+
+
+@click.group(cls=_Portal)
 @click.help_option("-h", "--help", help="Afficher cette aide.")
 @click.version_option(package_name="portal", help="Afficher la version.")
 def main() -> None:
