@@ -137,15 +137,19 @@ def read_input(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
     except FileNotFoundError:
         raise UnreadableInput(f"{shown} est introuvable : vérifiez le chemin donné à --from.") from None
     except OSError as error:
+        try:  # a socket cannot even be opened
+            kind = special_kind(os.stat(path).st_mode)
+        except OSError:
+            kind = None
+        if kind is not None:
+            raise _not_a_file(shown, kind) from None
         raise UnreadableInput(
             f"{shown} ne peut pas être lu ({error.strerror}) : vérifiez ses droits d'accès."
         ) from None
     kind = special_kind(os.fstat(descriptor).st_mode)
     if kind is not None:
         os.close(descriptor)
-        raise UnreadableInput(
-            f"{shown} est {kind}, pas un fichier : donnez à --from le fichier CSV exporté du tableur."
-        )
+        raise _not_a_file(shown, kind)
     with os.fdopen(descriptor, "rb") as stream:
         try:
             raw = stream.read(limit + 1)
@@ -157,6 +161,10 @@ def read_input(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
             "découpez-le (par année, par service…) en plusieurs jeux."
         )
     return raw
+
+
+def _not_a_file(shown: str, kind: str) -> UnreadableInput:
+    return UnreadableInput(f"{shown} est {kind}, pas un fichier : donnez à --from le fichier CSV exporté du tableur.")
 
 
 def _check_width(records: list[list[str]], shown: str) -> None:
