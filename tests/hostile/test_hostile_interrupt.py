@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from portal import atomic
 from portal.fastcheck.reading import prefetched
-from portal.interrupt import EXIT_CODE
+from portal.interrupt import EXIT_CODE, deferred
 from tests.hostile.conftest import PORTAL, assert_no_traceback, portal_with
 from tests.portal_fixture import MKDOCS, PACKAGES
 
@@ -121,6 +122,32 @@ def test_prefetched_stops_its_thread_at_once_when_the_consumer_is_interrupted() 
     assert closed.wait(1), "the producer must close what it reads"
     time.sleep(0.2)
     assert not [t for t in threading.enumerate() if t.name == "portal-batches"]
+
+
+# --- the writers' building blocks ------------------------------------------------------------
+
+
+def test_an_interrupted_atomic_write_leaves_the_previous_file_and_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "graphique.svg"
+    target.write_text("<svg>hier</svg>", "utf-8")
+    with pytest.raises(KeyboardInterrupt), atomic.replacing(target) as temporary:
+        temporary.write_text("<svg>à moi", "utf-8")
+        raise KeyboardInterrupt  # Ctrl-C in the middle of the write
+    assert target.read_text("utf-8") == "<svg>hier</svg>"
+    assert [p.name for p in tmp_path.iterdir()] == ["graphique.svg"]
+    atomic.write_text(target, "<svg>aujourd'hui</svg>")
+    assert target.read_text("utf-8") == "<svg>aujourd'hui</svg>"
+    assert [p.name for p in tmp_path.iterdir()] == ["graphique.svg"]
+
+
+def test_a_ctrl_c_during_a_deferred_block_is_raised_once_the_block_is_done() -> None:
+    done = []
+    with pytest.raises(KeyboardInterrupt), deferred():
+        os.kill(os.getpid(), signal.SIGINT)  # a real signal, as the terminal sends it
+        time.sleep(0.1)
+        done.append("les deux renommages")
+    assert done == ["les deux renommages"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 # --- the commands ----------------------------------------------------------------------------
