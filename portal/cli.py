@@ -208,8 +208,12 @@ def publish_ckan(paths, url, organisation, dry_run, prune, create_org, force, ba
 
     from portal.catalog.export import mkdocs_settings
     from portal.progress import progress_bar
+    from portal.publish.ckan.client import url_problem
     from portal.publish.ckan.run import Target, publish, render
 
+    if problem := url_problem(url):
+        click.echo(f"erreur : --url : {problem}", err=True)
+        sys.exit(2)
     token = os.environ.get("CKAN_API_TOKEN") or None
     if token is None and not dry_run:
         raise click.UsageError("CKAN_API_TOKEN n'est pas défini : donnez le jeton d'API de CKAN dans cette variable.")
