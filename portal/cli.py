@@ -274,7 +274,9 @@ def export_dcat_command(datasets: Path, out: Path | None, base_url: str | None, 
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, "utf-8")
+        from portal import atomic
+
+        atomic.write_text(out, text)  # whole or not at all, even on Ctrl-C
         click.echo(f"catalogue DCAT écrit dans {out}", err=True)
 
 
