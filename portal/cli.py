@@ -18,7 +18,20 @@ def _parse_today(ctx, param, value: str | None) -> date | None:
         raise click.BadParameter(f"« {value} » n'est pas une date AAAA-MM-JJ.") from None
 
 
-@click.group()
+class _Portal(click.Group):
+    """The command group; a Ctrl-C anywhere in a command ends it with one line and exit code 130."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            from portal.interrupt import EXIT_CODE, MESSAGE
+
+            click.echo(MESSAGE, err=True)
+            ctx.exit(EXIT_CODE)
+
+
+@click.group(cls=_Portal)
 @click.help_option("-h", "--help", help="Afficher cette aide.")
 @click.version_option(package_name="portal", help="Afficher la version.")
 def main() -> None:
@@ -195,8 +208,12 @@ def publish_ckan(paths, url, organisation, dry_run, prune, create_org, force, ba
 
     from portal.catalog.export import mkdocs_settings
     from portal.progress import progress_bar
+    from portal.publish.ckan.client import url_problem
     from portal.publish.ckan.run import Target, publish, render
 
+    if problem := url_problem(url):
+        click.echo(f"erreur : --url : {problem}", err=True)
+        sys.exit(2)
     token = os.environ.get("CKAN_API_TOKEN") or None
     if token is None and not dry_run:
         raise click.UsageError("CKAN_API_TOKEN n'est pas défini : donnez le jeton d'API de CKAN dans cette variable.")
@@ -262,7 +279,9 @@ def export_dcat_command(datasets: Path, out: Path | None, base_url: str | None, 
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, "utf-8")
+        from portal import atomic
+
+        atomic.write_text(out, text)  # whole or not at all, even on Ctrl-C
         click.echo(f"catalogue DCAT écrit dans {out}", err=True)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -181,6 +182,21 @@ def _count_newlines(path: Path, limit: int) -> int:
         return stream.read(limit).count(b"\n")
 
 
+def special_kind(mode: int) -> str | None:
+    """What a file that is not a regular one is, in French (a FIFO, a device…); None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "un dossier"
+    if stat.S_ISFIFO(mode):
+        return "un tube nommé (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "une socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "un périphérique"
+    return "un fichier spécial"
+
+
 def resolve(dataset: Dataset, descriptor: dict[str, Any], *, allow_remote: bool) -> ResourceFile:
     """Locate and vet a resource's file; problems are collected, never raised."""
     name = descriptor.get("name") or "?"
@@ -243,6 +259,21 @@ def resolve(dataset: Dataset, descriptor: dict[str, Any], *, allow_remote: bool)
                 )
             )
             return rf
+    try:
+        kind = special_kind(path.stat().st_mode)
+    except OSError:
+        kind = None  # absent: said below
+    if kind is not None:
+        # Reading a named pipe blocks, a device (/dev/zero) never ends: refused before any open.
+        rf.problems.append(
+            problem(
+                "resource-not-file",
+                f"{shown} est {kind}, pas un fichier (ressource « {name} » de {descriptor_file}).",
+                "Mettez à ce chemin le fichier de données lui-même, ou corrigez `path` dans datapackage.json.",
+                file=shown,
+            )
+        )
+        return rf
     if not path.is_file():
         rf.problems.append(
             problem(

@@ -83,6 +83,7 @@ CODES: dict[str, CodeInfo] = {
         "available",
         "error",
         resource_missing="le fichier d'une ressource est introuvable",
+        resource_not_file="le chemin d'une ressource n'est pas un fichier (dossier, tube nommé, périphérique, socket)",
         path_unsafe="le chemin d'une ressource sort du dossier du jeu",
         file_empty="le fichier d'une ressource est vide",
     ),

@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from portal.files import special_kind
 
 BOM = b"\xef\xbb\xbf"
 # In sniffing order: on a tie, « ; » wins, since French numbers use the comma.
 DELIMITERS = {";": "point-virgule « ; »", ",": "virgule « , »", "\t": "tabulation", "|": "barre verticale « | »"}
 SNIFF_ROWS = 50
+# The limits of what portal new reads (documented in docs/guide/publier-vos-donnees.md): a
+# spreadsheet export is well within them, and the whole table is held in memory to be converted.
+MAX_INPUT_BYTES = 100 * 1024 * 1024
+MAX_COLUMNS = 4096
 # "é" written in UTF-8 then read as Windows-1252 gives "Ã©": a file holding such pairs and
 # bytes that are not UTF-8 mixes two encodings, and no single decoding would be right.
 UTF8_ACCENT = re.compile(rb"\xc3[\x80-\xbf]")
@@ -117,19 +124,63 @@ def _signature_problem(raw: bytes, shown: str) -> str | None:
     return None
 
 
-def read_table(path: Path) -> RawTable:
-    """Read a spreadsheet's CSV export; ``UnreadableInput`` says what to do when it cannot be read."""
+def read_input(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; ``UnreadableInput`` otherwise.
+
+    The file is opened without blocking and checked on its descriptor: a named pipe, a device
+    (``/dev/zero``) or a socket is refused before a single byte is read, even one swapped in
+    after a check by name, and a file that grows past the limit while read is refused too.
+    """
     shown = str(path)
-    if path.is_dir():
-        raise UnreadableInput(f"{shown} est un dossier : donnez à --from le fichier CSV exporté du tableur.")
     try:
-        raw = path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise UnreadableInput(f"{shown} est introuvable : vérifiez le chemin donné à --from.") from None
     except OSError as error:
+        try:  # a socket cannot even be opened
+            kind = special_kind(os.stat(path).st_mode)
+        except OSError:
+            kind = None
+        if kind is not None:
+            raise _not_a_file(shown, kind) from None
         raise UnreadableInput(
             f"{shown} ne peut pas être lu ({error.strerror}) : vérifiez ses droits d'accès."
         ) from None
+    kind = special_kind(os.fstat(descriptor).st_mode)
+    if kind is not None:
+        os.close(descriptor)
+        raise _not_a_file(shown, kind)
+    with os.fdopen(descriptor, "rb") as stream:
+        try:
+            raw = stream.read(limit + 1)
+        except OSError as error:
+            raise UnreadableInput(f"{shown} ne peut pas être lu ({error.strerror}) : vérifiez le fichier.") from None
+    if len(raw) > limit:
+        raise UnreadableInput(
+            f"{shown} dépasse {limit // (1024 * 1024)} Mo, la taille d'un export de tableur que portal new lit : "
+            "découpez-le (par année, par service…) en plusieurs jeux."
+        )
+    return raw
+
+
+def _not_a_file(shown: str, kind: str) -> UnreadableInput:
+    return UnreadableInput(f"{shown} est {kind}, pas un fichier : donnez à --from le fichier CSV exporté du tableur.")
+
+
+def _check_width(records: list[list[str]], shown: str) -> None:
+    widest = max(records, key=len, default=[])
+    if len(widest) > MAX_COLUMNS:
+        line = records.index(widest) + 1
+        raise UnreadableInput(
+            f"{shown} a {len(widest)} colonnes (ligne {line}), plus que les {MAX_COLUMNS} que portal new accepte : "
+            "gardez les colonnes utiles, ou vérifiez le séparateur de l'export."
+        )
+
+
+def read_table(path: Path) -> RawTable:
+    """Read a spreadsheet's CSV export; ``UnreadableInput`` says what to do when it cannot be read."""
+    shown = str(path)
+    raw = read_input(path)
     if problem := _signature_problem(raw, shown):
         raise UnreadableInput(problem)
     text, encoding, label = decode(raw, shown)
@@ -148,6 +199,7 @@ def read_table(path: Path) -> RawTable:
             f"{shown} ne se lit pas comme un CSV à partir de la ligne {start} ({error}) : vérifiez les "
             "guillemets de cette ligne, ou exportez à nouveau le fichier depuis le tableur."
         ) from None
+    _check_width(records, shown)
     rows = records[1:]
     return RawTable(encoding, label, delimiter, line_ends(text), records[0], rows, list(range(2, len(rows) + 2)))
 
@@ -196,7 +248,8 @@ def tidy(header: list[str], rows: list[list[str]], lines: list[int]) -> Tidied:
         if not label and not any(index < len(row) and row[index].strip() for row in result.rows)
     ]
     if empty_columns:
-        keep = [i for i in range(len(result.header)) if i not in empty_columns]
+        dropped = set(empty_columns)  # a set: thousands of columns stay linear
+        keep = [i for i in range(len(result.header)) if i not in dropped]
         result.header = [result.header[i] for i in keep]
         result.rows = [[row[i] for i in keep if i < len(row)] + row[len(header) :] for row in result.rows]
         numbers = ", ".join(str(i + 1) for i in empty_columns)

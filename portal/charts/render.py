@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from portal import atomic
 from portal.charts import theme
 from portal.charts.build import vega_lite_spec
 from portal.charts.data import chart_data, columns_used, read_table, unit_of
@@ -116,12 +117,16 @@ def render_view(dataset: Dataset, view: View, tables: dict[str, pd.DataFrame], o
     svg = accessible_svg(svg, f"graphique-{dataset.name}-{view.name}", view.title, summary)
     headers, rows = table_rows(view, data, unit)
     alternative = {"title": view.title, "summary": summary, "unit": unit, "headers": headers, "rows": rows}
-    chart.path("vl.json").write_text(json.dumps(spec, ensure_ascii=False, indent=1), "utf-8")
-    chart.path("svg").write_text(svg, "utf-8")
-    chart.path("png").write_bytes(png)
-    data.to_csv(chart.path("csv"), index=False, encoding="utf-8")
-    chart.path("json").write_text(json.dumps(alternative, ensure_ascii=False, indent=1), "utf-8")
-    stamp.write_text(digest)  # last: an interrupted render is redone next time
+    # Each file whole (atomic), the stamp removed first and written last: an interrupted render
+    # leaves no half file, and is redone next time.
+    stamp.unlink(missing_ok=True)
+    atomic.write_text(chart.path("vl.json"), json.dumps(spec, ensure_ascii=False, indent=1))
+    atomic.write_text(chart.path("svg"), svg)
+    atomic.write_bytes(chart.path("png"), png)
+    with atomic.replacing(chart.path("csv")) as temporary:
+        data.to_csv(temporary, index=False, encoding="utf-8")
+    atomic.write_text(chart.path("json"), json.dumps(alternative, ensure_ascii=False, indent=1))
+    atomic.write_text(stamp, digest)
     chart.rendered = True
     return chart
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -214,13 +215,23 @@ def validate(
     dialect = _dialect(descriptor)
     assert isinstance(dialect, dict)
     table = _Table(descriptor)
+    batches = reading.batches(path, table.names, dialect["delimiter"], dialect["quotechar"], batch_bytes)
+    # Closed here rather than by the garbage collector: a Ctrl-C while the reading thread stops
+    # is then raised, not printed and ignored as an exception in a finaliser is.
+    with contextlib.closing(reading.prefetched(batches)) as stream:
+        return _check_batches(table, consumers, stream)
+
+
+def _check_batches(
+    table: _Table, consumers: Sequence[Consumer], stream: Iterator[tuple[int, pl.DataFrame]]
+) -> TableResult:
+    """The pass over the batches: cell errors, then key errors once every batch is read."""
     result = TableResult()
     listed_cells: dict[int, tuple[list[str], list[Any]]] = {}  # rows with cell errors, up to LIMIT errors
     listed_count = 0
     key_frames: dict[str, list[pl.DataFrame]] = {name: [] for name in table.unique}
     primary_frames: list[pl.DataFrame] = []
-    batches = reading.batches(path, table.names, dialect["delimiter"], dialect["quotechar"], batch_bytes)
-    for first, frame in reading.prefetched(batches):
+    for first, frame in stream:
         result.rows += frame.height
         # One lazy select: polars computes the masks' shared sub-expressions once, in parallel.
         masks = {"__ok__": table.ok(frame), **{f"__consumer{i}__": c.mask(frame) for i, c in enumerate(consumers)}}

@@ -24,6 +24,10 @@ import polars as pl
 from portal.files import csv_cell_pattern, rust_char
 
 BATCH_BYTES = 12 * 1024 * 1024
+# How often the two ends of ``prefetched`` look whether the other has stopped, and how long the
+# consumer waits for the producer to end (it is a daemon: a batch still being parsed is left).
+POLL_SECONDS = 0.05
+JOIN_SECONDS = 1.0
 T = TypeVar("T")
 SHORT_LINE = "une ligne n'a pas autant de cellules que d'en-têtes"
 
@@ -165,8 +169,10 @@ def prefetched(items: Iterator[T], depth: int = 1) -> Iterator[T]:
     """The items of ``items``, produced by a thread up to ``depth`` ahead.
 
     polars releases the GIL while it parses: the next batch is read and parsed while this one is
-    checked, so the two cores work at once. At most ``depth`` batches wait in memory; an error
-    of the producer (``Unsupported``…) is raised here, and closing this iterator stops the thread.
+    checked, so the two cores work at once. At most ``depth`` batches wait in memory. Whatever
+    ends the producer (``Unsupported``, a ``KeyboardInterrupt``…) is raised here; closing this
+    iterator, or an exception here (Ctrl-C), stops the thread. The thread is a daemon, joined for
+    at most ``JOIN_SECONDS``: a batch being parsed never holds the command back.
     """
     waiting: queue.Queue = queue.Queue(maxsize=depth)
     stop = threading.Event()
@@ -175,7 +181,7 @@ def prefetched(items: Iterator[T], depth: int = 1) -> Iterator[T]:
     def offer(item: object) -> bool:
         while not stop.is_set():
             try:
-                waiting.put(item, timeout=0.05)
+                waiting.put(item, timeout=POLL_SECONDS)
                 return True
             except queue.Full:
                 continue
@@ -187,16 +193,35 @@ def prefetched(items: Iterator[T], depth: int = 1) -> Iterator[T]:
                 if not offer(item):
                     return
             offer(end)
-        except Exception as exception:  # noqa: BLE001 — handed to the consumer, which raises it
-            offer(exception)
+        except BaseException as exception:  # noqa: BLE001 — any end, even not an Exception, is the consumer's to raise
+            offer(_Raised(exception))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()  # the file being read is closed by the thread that reads it
 
     thread = threading.Thread(target=produce, name="portal-batches", daemon=True)
     thread.start()
     try:
-        while (item := waiting.get()) is not end:
-            if isinstance(item, Exception):
-                raise item
+        while True:
+            try:
+                item = waiting.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                if not thread.is_alive() and waiting.empty():
+                    raise RuntimeError("le fil de lecture des lignes s'est arrêté sans rien dire") from None
+                continue
+            if item is end:
+                return
+            if isinstance(item, _Raised):
+                raise item.exception
             yield item
     finally:
         stop.set()
-        thread.join()
+        thread.join(timeout=JOIN_SECONDS)
+
+
+class _Raised:
+    """What ended the producer, told apart from an item that would itself be an exception."""
+
+    def __init__(self, exception: BaseException) -> None:
+        self.exception = exception

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from portal.interrupt import deferred
 from portal.new import metadata
 from portal.new.headers import HeaderMatch, arrange, match_headers
 from portal.new.schema import SchemaOptionError, TargetSchema, infer_schema, resolve_schema, target
@@ -130,7 +131,12 @@ def create_dataset(request: NewRequest, now: datetime | None = None) -> NewResul
         data_path = inside(staging, result.data_path.name)
         _write_csv(data_path, header, _normalised_rows(rows, outcomes))
         (staging / "archive").mkdir()
-        shutil.copy2(request.source, inside(staging, "archive", request.source.name))
+        try:
+            shutil.copy2(request.source, inside(staging, "archive", request.source.name))
+        except OSError as error:  # the file changed since it was read (replaced by a pipe…)
+            raise UnreadableInput(
+                f"{request.source} ne peut plus être copié ({error}) : relancez portal new."
+            ) from None
         resource = _resource(data_path, schema, columns)
         result.descriptor = metadata.descriptor(
             name=request.name,
@@ -236,15 +242,17 @@ def _notes(result: NewResult, now: datetime) -> str:
 
 
 def _replace(staging: Path, folder: Path) -> None:
-    """Put the new folder in place; a replaced folder is removed only once the new one is there."""
+    """Put the new folder in place; a replaced folder is removed only once the new one is there.
+
+    A Ctrl-C waits for the two renames: the folder is the previous one or the new one, whole.
+    """
     folder.parent.mkdir(parents=True, exist_ok=True)
-    if not folder.exists():
-        staging.rename(folder)
-        return
     previous = folder.with_name(f".{folder.name}.ancien")
     shutil.rmtree(previous, ignore_errors=True)
-    folder.rename(previous)
-    staging.rename(folder)
+    with deferred():
+        if folder.exists():
+            folder.rename(previous)
+        staging.rename(folder)
     shutil.rmtree(previous, ignore_errors=True)
 
 

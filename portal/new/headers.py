@@ -42,7 +42,8 @@ def match_headers(headers: list[str], fields: list[dict[str, Any]]) -> HeaderMat
     mapping = {found[0]: name for name, found in candidates.items() if len(found) == 1}
     ambiguous = {name: found for name, found in candidates.items() if len(found) > 1}
     names = [str(f.get("name", "")) for f in fields]
-    missing = [name for name in names if name not in mapping.values()]
+    matched = set(mapping.values())
+    missing = [name for name in names if name not in matched]
     return HeaderMatch(
         mapping=mapping,
         unmatched=[h for h in headers if h not in mapping],
@@ -58,8 +59,9 @@ def arrange(
     """The columns in the schema's order, under its names (an absent field is an empty column),
     then the headers that match no field, unchanged; cells beyond the last header stay at the end."""
     by_field = {name: header for header, name in match.mapping.items()}
+    position = {header: index for index, header in reversed(list(enumerate(headers)))}  # the first of equal headers
     sources: list[int | None] = [
-        headers.index(by_field[name]) if name in by_field else None for name in (str(f.get("name")) for f in fields)
+        position[by_field[name]] if name in by_field else None for name in (str(f.get("name")) for f in fields)
     ]
     sources += [index for index, header in enumerate(headers) if header not in match.mapping]
     labels = [str(f.get("name")) for f in fields] + [h for h in headers if h not in match.mapping]

@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import logging
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 from datetime import date
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+from portal.interrupt import EXIT_CODE, deferred
+
 log = logging.getLogger("mkdocs.plugins.portal")
 _state: dict = {}
+SITE_INTERRUPTED = "Interrompu : arrêt demandé (Ctrl-C) ; le site précédent est laissé intact, relancez mkdocs build."
+SITE_SWAPPED = "Interrompu : arrêt demandé (Ctrl-C) ; le nouveau site était déjà en place, complet."
 
 
 class _WarningCounter(logging.Handler):
@@ -31,6 +38,14 @@ class _WarningCounter(logging.Handler):
 
 def on_startup(command: str, dirty: bool) -> None:
     _state["command"] = command
+    if command in {"build", "gh-deploy"} and threading.current_thread() is threading.main_thread():
+        # serve has its own Ctrl-C; a build's is noted, so that on_shutdown says it and exits with 130.
+        _state["sigint"] = signal.signal(signal.SIGINT, _interrupted)
+
+
+def _interrupted(number, frame) -> None:
+    _state["interrupted"] = True
+    raise KeyboardInterrupt
 
 
 def on_config(config):
@@ -112,12 +127,13 @@ def on_post_build(config) -> None:
         return  # MkDocs is about to abort: keep the previous site
     previous = final.with_name(final.name + ".precedent")
     shutil.rmtree(previous, ignore_errors=True)
-    if final.exists():
-        final.rename(previous)
-    staging.rename(final)
+    with deferred():  # a Ctrl-C waits for the two renames: the site is the previous one or the new one
+        if final.exists():
+            final.rename(previous)
+        staging.rename(final)
+        _state.update(staging=None, previous=previous, swapped=True)
     shutil.rmtree(previous, ignore_errors=True)
     config.site_dir = str(final)  # gh-deploy pushes what site_dir names once the build returns
-    _state["staging"] = None
 
 
 def on_build_error(error) -> None:
@@ -126,6 +142,14 @@ def on_build_error(error) -> None:
 
 def on_shutdown() -> None:
     _cleanup()
+    previous = _state.pop("sigint", None)
+    if previous is not None:
+        signal.signal(signal.SIGINT, previous)
+    swapped = _state.pop("swapped", False)
+    if _state.pop("interrupted", False):
+        # Raised from mkdocs' ``finally``: it replaces the KeyboardInterrupt, and click's "Aborted!".
+        print(SITE_SWAPPED if swapped else SITE_INTERRUPTED, file=sys.stderr)
+        raise SystemExit(EXIT_CODE)
 
 
 def _cleanup() -> None:
@@ -133,6 +157,9 @@ def _cleanup() -> None:
     if staging is not None:
         shutil.rmtree(staging, ignore_errors=True)
         _state["staging"] = None
+    previous = _state.pop("previous", None)
+    if previous is not None:  # the replaced site, once the new one is in place
+        shutil.rmtree(previous, ignore_errors=True)
     work = _state.pop("work", None)
     if work is not None:
         shutil.rmtree(work, ignore_errors=True)

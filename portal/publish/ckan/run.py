@@ -15,7 +15,7 @@ from pathlib import Path
 from portal.checks.base import Options
 from portal.dataset import Dataset, resource_schema
 from portal.paths import UnsafePath
-from portal.publish.ckan import mapping
+from portal.publish.ckan import mapping, replies
 from portal.publish.ckan.client import CkanError, Client, NotFoundError
 from portal.publish.ckan.plan import DatasetPlan, is_managed, plan_dataset
 from portal.site import urls
@@ -114,7 +114,7 @@ def resource_files(dataset: Dataset, folder: Path, base_url: str) -> list[mappin
 def apply(client: Client, plan: DatasetPlan, current_id: str | None) -> None:
     if plan.action == "create":
         created = client.call("package_create", **plan.package)
-        current_id = created["id"]
+        current_id = replies.identified(created, client.url, "package_create", "le jeu créé")["id"]
     elif plan.metadata_changed:
         client.call("package_patch", id=current_id, **{**plan.package, "state": "active"})
     for step in plan.resources:
@@ -150,8 +150,10 @@ def publish(
     client = client or Client(target.url, target.token)
     try:
         client.call("status_show")
-        licences = client.call("license_list")
+        licences = replies.licences(client.call("license_list"), client.url, "license_list")
         organisation_id = _organisation(client, target.organisation, create_org and not dry_run)
+        if target.token is not None and organisation_id is not None:
+            _check_token(client, target.organisation, organisation_id)
     except CkanError as error:
         report.fatal = str(error)
         return report
@@ -186,11 +188,28 @@ def publish(
 
 def _organisation(client: Client, name: str, create: bool) -> str | None:
     try:
-        return client.call("organization_show", id=name)["id"]
+        return replies.organisation(client.call("organization_show", id=name), client.url, "organization_show")["id"]
     except NotFoundError:
         if not create:
             return None
-    return client.call("organization_create", name=name, title=name)["id"]
+    created = client.call("organization_create", name=name, title=name)
+    return replies.organisation(created, client.url, "organization_create")["id"]
+
+
+def _check_token(client: Client, name: str, organisation_id: str) -> None:
+    """The token's user may publish in the organisation, or CkanError, before anything is planned.
+
+    CKAN takes an unknown, expired or revoked token for no token at all: its reads still work, so
+    the user behind the token is asked for the organisations it may create datasets in.
+    """
+    action = "organization_list_for_user"
+    allowed = replies.organisations(client.call(action, permission="create_dataset"), client.url, action)
+    if not any(o["id"] == organisation_id or o.get("name") == name for o in allowed):
+        raise CkanError(
+            f"le jeton d'API (CKAN_API_TOKEN) ne permet pas de publier dans l'organisation « {name} » sur "
+            f"{client.url} : jeton d'API (CKAN_API_TOKEN) invalide, expiré ou révoqué, ou son utilisateur n'a pas "
+            "le rôle d'éditeur dans l'organisation ; vérifiez le jeton, ou demandez ce rôle à un administrateur"
+        )
 
 
 def _publish_one(client, dataset, organisation_id, licences, target, scratch, dry_run) -> Outcome:
@@ -200,7 +219,7 @@ def _publish_one(client, dataset, organisation_id, licences, target, scratch, dr
         page = urls.absolute(target.base_url, urls.dataset_page(dataset.name))
         desired = mapping.package_dict(dataset, organisation_id, licence, page)
         try:
-            current = client.call("package_show", id=dataset.name)
+            current = replies.package(client.call("package_show", id=dataset.name), client.url, "package_show")
         except NotFoundError:
             current = None
         plan = plan_dataset(desired, files, current)
@@ -229,9 +248,10 @@ def _prune(client: Client, organisation_id: str, local: set[str], dry_run: bool)
     outcomes = []
     try:
         found = client.call("package_search", fq=f"owner_org:{organisation_id}", rows=1000, include_private=True)
+        packages = replies.search_results(found, client.url, "package_search")
     except CkanError as error:
         return [Outcome("(nettoyage)", "error", str(error))]
-    for package in found.get("results", []):
+    for package in packages:
         if package["name"] in local or not is_managed(package):
             continue
         try:
