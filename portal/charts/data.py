@@ -10,6 +10,7 @@ import pandas as pd
 from portal.charts.declaration import MAX_ROWS, View
 from portal.dataset import resource_schema
 from portal.files import csv_dialect
+from portal.text import CONTROL, clean
 
 
 class TooManyRows(ValueError):
@@ -40,6 +41,11 @@ def read_table(path: Path, resource: dict[str, Any], encoding: str = "utf-8-sig"
         keep_default_na=False,
         encoding=encoding,
     )
+    # No control character reaches the chart: vl-convert aborts the process on one in a label, and
+    # the schema's field names were cleaned the same way when the descriptor was loaded.
+    frame.columns = [clean(str(column)) for column in frame.columns]
+    for column in frame.columns:
+        frame[column] = frame[column].str.replace(CONTROL.pattern, "", regex=True)
     schema = resource_schema(resource)
     for field in schema.get("fields") or []:
         name = field.get("name")

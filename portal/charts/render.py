@@ -20,6 +20,7 @@ from portal.charts.declaration import View, read_views
 from portal.charts.summary import table_rows, text_alternative
 from portal.dataset import Dataset
 from portal.files import resolve
+from portal.text import escapes_control_character, strings
 
 # d3's fr-FR locale with the narrow no-break space of French typography for thousands, so that
 # the charts and the tables (Babel, CLDR) write numbers alike: "1 234,5", "12 %", "1,82 €".
@@ -108,6 +109,12 @@ def render_view(dataset: Dataset, view: View, tables: dict[str, pd.DataFrame], o
     import vl_convert
 
     spec = vega_lite_spec(view, data, unit, source, summary)
+    escaped = [path for path, text in strings(spec) if escapes_control_character(text)]
+    if escaped:  # vl-convert would abort the whole process, not raise
+        raise ChartError(
+            f"{dataset.name} : la vue « {view.name} » écrit un caractère de contrôle ({escaped[0]}). "
+            "Retirez l'échappement \\u0000…\\u001f, \\x…, \\0 ou \\b de la spécification."
+        )
     svg = vl_convert.vegalite_to_svg(spec, format_locale=FORMAT_LOCALE)
     # The PNG from the SVG already drawn: the same picture, at half the cost of a second render.
     png = vl_convert.svg_to_png(svg, scale=2)
@@ -158,8 +165,16 @@ def build_charts(dataset: Dataset, out: Path) -> list[Chart]:
     for view in views:
         try:
             charts.append(render_view(dataset, view, tables, out))
+        except ChartError:
+            raise
         except TooManyRows as too_many:
             raise ChartError(
                 f"{dataset.name} : la vue « {view.name} » montrerait {too_many.rows} lignes. Filtrez ou agrégez."
+            ) from None
+        except Exception as error:  # noqa: BLE001 — vl-convert refusing a spec: one line, not a traceback
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+            raise ChartError(
+                f"{dataset.name} : la vue « {view.name} » n'a pas pu être dessinée ({reason}). "
+                "Vérifiez sa déclaration et ses champs (docs/reference/graphiques.md)."
             ) from None
     return charts

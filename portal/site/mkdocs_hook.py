@@ -57,6 +57,7 @@ def on_files(files: Files, config) -> Files:
     from portal.progress import progress_bar
     from portal.site.build import SiteError, generate
     from portal.site.pages import Site
+    from portal.text import for_terminal, unexpected
 
     root = _state["root"]
     work = Path(tempfile.mkdtemp(prefix="portal-site-"))
@@ -73,7 +74,9 @@ def on_files(files: Files, config) -> Files:
         datasets = root / portal.get("datasets", "datasets")
         generated = generate(datasets, work, site, root / ".cache", progress=progress_bar)
     except SiteError as error:
-        raise PluginError(str(error)) from None
+        raise PluginError(for_terminal(error, keep_newlines=True)) from None  # it quotes the data
+    except Exception as error:  # noqa: BLE001 — never a traceback: one line, then MkDocs aborts
+        raise PluginError(unexpected(error)) from None
     for uri, text in generated.pages.items():
         existing = files.get_file_from_path(uri)
         if existing is not None:
