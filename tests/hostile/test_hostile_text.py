@@ -327,6 +327,40 @@ def test_control_characters_are_stripped_from_every_output(hostile, tmp_path):
     assert "Participation[2J à Exempleville" in titles
 
 
+def test_control_characters_in_chart_cells_are_not_drawn(hostile, tmp_path):
+    # vl-convert aborts the whole process (a Rust panic, not an exception) on a label it cannot
+    # write as XML: the chart data is cleaned as the descriptor is.
+    csv = (PACKAGES / "graphiques" / "reponses.csv").read_text("utf-8").replace("Communes", f"Com{CONTROLS}munes")
+    package = hostile("cellules", base="graphiques", files={"reponses.csv": csv})
+    result = run_portal("charts", str(package), "--out", str(tmp_path / "charts"))
+    assert_no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    for svg in (tmp_path / "charts" / "cellules").glob("*.svg"):
+        ElementTree.parse(svg)
+    assert "Com[2Jmunes" in (tmp_path / "charts" / "cellules" / "type-2018.svg").read_text("utf-8")
+
+
+def test_the_feed_and_the_catalogue_hold_text_that_skipped_the_loader():
+    # Defence in depth: a Dataset built by other code than the loader, its text never cleaned.
+    from datetime import date
+
+    from portal.catalog.dcat import CatalogueInfo, catalogue_graph
+    from portal.catalog.feed import atom_feed
+    from portal.dataset import Dataset
+
+    descriptor = json.loads((PACKAGES / "complet" / "datapackage.json").read_text("utf-8"))
+    descriptor.update(title=f"Titre{CONTROLS}\ud800", description=f"Texte{CONTROLS}", keywords=[CONTROLS])
+    dataset = Dataset(Path(f"jeu{CONTROLS}"), descriptor)
+    feed = atom_feed([dataset], BASE, f"Portail{CONTROLS}", date(2026, 1, 1))
+    ElementTree.fromstring(feed.encode("utf-8"))
+    info = CatalogueInfo(BASE + "a b/", f"Portail{CONTROLS}", "Catalogue", "Éditeur")
+    graph = catalogue_graph(info, [(dataset, [])])
+    for fmt in ("turtle", "json-ld"):
+        text = graph.serialize(format=fmt)
+        assert not FORBIDDEN.search(text)
+        rdflib.Graph().parse(data=text, format=fmt)
+
+
 def test_a_raw_spec_that_writes_a_control_character_is_refused(hostile, tmp_path):
     def edit(data):
         raw = next(v for v in data["views"] if v["type"] == "vega-lite")
