@@ -34,7 +34,10 @@ UNSAFE_KEEPING_LINES = re.compile(
 
 # An escape in a Vega expression string ('\\u0001', '\\x00', '\\0', '\\b'): evaluated, it would put a
 # character XML cannot hold into the chart's SVG, and vl-convert aborts the whole process on it.
-EXPRESSION_ESCAPE = re.compile(r"\\(?:(0)|(b)|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|u\{([0-9a-fA-F]{1,6})\})")
+# An escaped backslash (``\\\\b``) is no escape: only an odd run of backslashes counts.
+EXPRESSION_ESCAPE = re.compile(
+    r"(?<!\\)(?:\\\\)*\\(?:(0)|(b)|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|u\{([0-9a-fA-F]{1,6})\})"
+)
 
 # Characters an IRI may not hold (RFC 3987), which rdflib refuses as well.
 NOT_IN_URL = re.compile(r'[\x00-\x20\x7f-\x9f<>"{}|\\^`\ud800-\udfff]')

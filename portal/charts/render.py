@@ -16,7 +16,7 @@ import pandas as pd
 from portal.charts import theme
 from portal.charts.build import vega_lite_spec
 from portal.charts.data import chart_data, read_table, unit_of
-from portal.charts.declaration import View, read_views
+from portal.charts.declaration import RAW, View, read_views
 from portal.charts.summary import table_rows, text_alternative
 from portal.dataset import Dataset
 from portal.files import resolve
@@ -108,13 +108,15 @@ def render_view(dataset: Dataset, view: View, tables: dict[str, pd.DataFrame], o
         return chart
     import vl_convert
 
-    spec = vega_lite_spec(view, data, unit, source, summary)
-    escaped = [path for path, text in strings(spec) if escapes_control_character(text)]
+    # Only an author's raw spec holds expressions of its own; ours are fixed, and their text clean.
+    raw_texts = strings(view.spec) if view.type == RAW else []
+    escaped = [path for path, text in raw_texts if escapes_control_character(text)]
     if escaped:  # vl-convert would abort the whole process, not raise
         raise ChartError(
             f"{dataset.name} : la vue « {view.name} » écrit un caractère de contrôle ({escaped[0]}). "
             "Retirez l'échappement \\u0000…\\u001f, \\x…, \\0 ou \\b de la spécification."
         )
+    spec = vega_lite_spec(view, data, unit, source, summary)
     svg = vl_convert.vegalite_to_svg(spec, format_locale=FORMAT_LOCALE)
     # The PNG from the SVG already drawn: the same picture, at half the cost of a second render.
     png = vl_convert.svg_to_png(svg, scale=2)
