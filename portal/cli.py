@@ -283,7 +283,9 @@ def export_dcat_command(datasets: Path, out: Path | None, base_url: str | None, 
     fmt = fmt or ("json-ld" if out is not None and out.suffix in {".jsonld", ".json"} else "turtle")
     text = export_dcat(datasets, base_url, fmt, settings)
     if out is None:
-        sys.stdout.write(text)
+        from portal.text import json_for_terminal
+
+        sys.stdout.write(json_for_terminal(text))  # the same catalogue, nothing a terminal would obey
     else:
         out.write_text(text, "utf-8")
         click.echo(f"catalogue DCAT écrit dans {out}", err=True)

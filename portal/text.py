@@ -39,8 +39,9 @@ EXPRESSION_ESCAPE = re.compile(
     r"(?<!\\)(?:\\\\)*\\(?:(0)|(b)|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|u\{([0-9a-fA-F]{1,6})\})"
 )
 
-# Characters an IRI may not hold (RFC 3987), which rdflib refuses as well.
-NOT_IN_URL = re.compile(r'[\x00-\x20\x7f-\x9f<>"{}|\\^`\ud800-\udfff]')
+# Characters an IRI may not hold (RFC 3987), which rdflib refuses as well, and the bidirectional
+# controls that would display an address other than the one followed.
+NOT_IN_URL = re.compile(r'[\x00-\x20\x7f-\x9f<>"{}|\\^`\ud800-\udfff\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]')
 EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
 
 
@@ -139,7 +140,8 @@ def for_terminal(text: object, keep_newlines: bool = False) -> str:
 
 def json_for_terminal(text: str) -> str:
     """JSON text with the characters ``json.dumps(ensure_ascii=False)`` leaves raw (C1 controls,
-    lone surrogates, bidirectional controls) written as JSON escapes: still the same JSON."""
+    lone surrogates, bidirectional controls) written as ``\\uXXXX`` escapes: still the same JSON.
+    Turtle reads the same escapes in its strings and IRIs, so a catalogue goes through it too."""
     return UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 

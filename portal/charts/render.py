@@ -174,7 +174,9 @@ def build_charts(dataset: Dataset, out: Path) -> list[Chart]:
                 f"{dataset.name} : la vue « {view.name} » montrerait {too_many.rows} lignes. Filtrez ou agrégez."
             ) from None
         except Exception as error:  # noqa: BLE001 — vl-convert refusing a spec: one line, not a traceback
-            reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+            # vl-convert says "… conversion failed:" first, then the JavaScript error and its stack.
+            lines = [line.strip() for line in str(error).splitlines() if line.strip()] or [type(error).__name__]
+            reason = (lines[1] if len(lines) > 1 and lines[0].endswith(":") else lines[0])[:200]
             raise ChartError(
                 f"{dataset.name} : la vue « {view.name} » n'a pas pu être dessinée ({reason}). "
                 "Vérifiez sa déclaration et ses champs (docs/reference/graphiques.md)."

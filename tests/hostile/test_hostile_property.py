@@ -189,8 +189,8 @@ column_names = st.sampled_from(["val.eur", "q[0]", "it's", 'dit "x"', "a\\b", "s
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(changes=view_edits, value=column_names, label=column_names, labels=st.lists(hostile_in_charts, max_size=3))
-def test_hostile_chart_texts_and_columns_draw_or_fail_in_one_line(changes, value, label, labels):
-    from portal.charts.render import ChartError, build_charts
+def test_hostile_chart_texts_and_columns_are_drawn(changes, value, label, labels):
+    from portal.charts.render import build_charts
 
     root = Path(tempfile.mkdtemp(prefix="portal-hostile-"))
     folder = root / "datasets" / "jeu"
@@ -220,13 +220,8 @@ def test_hostile_chart_texts_and_columns_draw_or_fail_in_one_line(changes, value
         event("valide" if report.valid else "non valide")
         if not report.valid:
             return
-        try:
-            charts = build_charts(dataset, root / "charts")
-        except ChartError as error:
-            message = str(error)
-            assert "\n" not in message and message.startswith("jeu : "), message
-            event("ChartError")
-            return
+        charts = build_charts(dataset, root / "charts")  # a valid package's charts are all drawn
+        assert len(charts) == 2
         for chart in charts:
             ElementTree.parse(chart.path("svg"))
             json.loads(chart.path("vl.json").read_text("utf-8"))

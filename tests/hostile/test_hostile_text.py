@@ -389,7 +389,7 @@ def test_terminal_escapes_from_headers_are_shown_not_obeyed(hostile, tmp_path):
     csv = (PACKAGES / "complet" / "participation.csv").read_text("utf-8")
     csv = csv.replace("dispositif", f"dispo{OSC_LINK}\x1b[2J\u202e", 1)
     package = hostile("terminal", files={"participation.csv": csv})
-    rewrite(package, lambda d: d.update(title=f"Titre {OSC_LINK}"))
+    rewrite(package, lambda d: d.update(title=f"Titre {OSC_LINK} \u202e"))
 
     for fmt in ("text", "github"):
         result = run_portal("validate", str(package), "--format", fmt)
@@ -401,6 +401,12 @@ def test_terminal_escapes_from_headers_are_shown_not_obeyed(hostile, tmp_path):
     assert "\x1b" not in report.stdout and "\u202e" not in report.stdout
     message = json.loads(report.stdout)["datasets"][0]["problems"][0]["message"]
     assert "\x1b[2J\u202e" in message  # the JSON keeps the data, escaped
+
+    for fmt in ("turtle", "json-ld"):
+        catalogue = run_portal("export", "dcat", str(package.parent), "--base-url", BASE, "--format", fmt)
+        assert catalogue.returncode == 0 and "\u202e" not in catalogue.stdout
+        graph = rdflib.Graph().parse(data=catalogue.stdout, format=fmt)
+        assert "Titre ]8;;http://evil.exampleclic]8;; \u202e" in {str(o) for o in graph.objects()}
 
     build = mkdocs_build(portal_with(tmp_path / "portail", [package]))
     assert build.returncode == 1
