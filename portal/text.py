@@ -1,11 +1,12 @@
 """What text from a data package may carry into an output, as pure functions.
 
-A package is input from strangers. Three rules, applied where its text enters an output:
+A package is input from strangers. The rules, applied where its text enters an output:
 
 - ``clean``: no control character (C0 but tab, LF and CR; DEL; C1), no non-character and no lone
   surrogate. XML 1.0 cannot hold them at all, HTML counts them as parse errors, and a lone
   surrogate (``"\\ud800"`` in JSON) cannot even be encoded to UTF-8. The loader applies it to
   every string of a descriptor, so pages, feed, DCAT and JSON-LD only ever see clean text.
+- ``escapes_control_character``: the same characters written by an escape in a Vega expression.
 - ``for_terminal``: nothing from the data reaches a terminal unescaped (ANSI and OSC sequences,
   bidirectional overrides), whatever the output format.
 - ``web_url`` and ``email_address``: only absolute http(s) URLs become links in JSON-LD, DCAT
@@ -22,15 +23,14 @@ SURROGATE = re.compile(r"[\ud800-\udfff]")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 REPLACEMENT = "\ufffd"
 
-# Escaped for a terminal: every control character, lone surrogates, and the bidirectional
-# controls that reorder what is displayed ("Trojan Source"), and the line and paragraph separators.
-UNSAFE_FOR_TERMINAL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+# The bidirectional controls that reorder what is displayed ("Trojan Source"), and the line and
+# paragraph separators: escaped for a terminal, refused in an address.
+BIDI = "\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+UNSAFE_FOR_TERMINAL = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{BIDI}]")
+UNSAFE_KEEPING_LINES = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff{BIDI}]")
 # What json.dumps(ensure_ascii=False) leaves raw: it escapes C0 controls itself, and the newlines
 # of its indentation are not inside strings.
-UNSAFE_IN_JSON = re.compile(r"[\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-UNSAFE_KEEPING_LINES = re.compile(
-    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
-)
+UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f\ud800-\udfff{BIDI}]")
 
 # An escape in a Vega expression string ('\\u0001', '\\x00', '\\0', '\\b'): evaluated, it would put a
 # character XML cannot hold into the chart's SVG, and vl-convert aborts the whole process on it.
@@ -41,7 +41,7 @@ EXPRESSION_ESCAPE = re.compile(
 
 # Characters an IRI may not hold (RFC 3987), which rdflib refuses as well, and the bidirectional
 # controls that would display an address other than the one followed.
-NOT_IN_URL = re.compile(r'[\x00-\x20\x7f-\x9f<>"{}|\\^`\ud800-\udfff\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]')
+NOT_IN_URL = re.compile(f'[\x00-\x20\x7f-\x9f<>"{{}}|\\\\^`\ud800-\udfff{BIDI}]')
 EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
 
 
