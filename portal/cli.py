@@ -8,6 +8,27 @@ from pathlib import Path
 
 import click
 
+# Exceptions click handles itself (usage errors, --help, exits): everything else is a bug of ours.
+CLICK_HANDLED = (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort)
+
+
+class GuardedGroup(click.Group):
+    """No traceback ever reaches the user: an unexpected error becomes one line in French, exit 1.
+
+    The pipelines already turn bad input into problems; this is the last guard, for our bugs.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CLICK_HANDLED:
+            raise
+        except Exception as error:  # noqa: BLE001 — the last guard before a traceback
+            from portal.text import unexpected
+
+            click.echo(f"erreur : {unexpected(error)}", err=True)
+            sys.exit(1)
+
 
 def _parse_today(ctx, param, value: str | None) -> date | None:
     if value is None:
@@ -18,7 +39,7 @@ def _parse_today(ctx, param, value: str | None) -> date | None:
         raise click.BadParameter(f"« {value} » n'est pas une date AAAA-MM-JJ.") from None
 
 
-class _Portal(click.Group):
+class _Portal(GuardedGroup):
     """The command group; a Ctrl-C anywhere in a command ends it with one line and exit code 130."""
 
     def invoke(self, ctx: click.Context):
@@ -94,6 +115,7 @@ def charts(paths: tuple[Path, ...], out: Path) -> None:
     from portal.charts.render import ChartError, build_charts
     from portal.dataset import dataset_folders, load_dataset
     from portal.progress import progress_bar
+    from portal.text import for_terminal, unexpected
 
     folders, problems = dataset_folders(list(paths) or [Path("datasets")])
     failures = [p.message for p in problems]
@@ -108,10 +130,13 @@ def charts(paths: tuple[Path, ...], out: Path) -> None:
         except ChartError as error:
             failures.append(str(error))
             continue
+        except Exception as error:  # noqa: BLE001 — one dataset's failure must not stop the others
+            failures.append(f"{dataset.name} : {unexpected(error)}")
+            continue
         rendered += sum(c.rendered for c in built)
         unchanged += sum(not c.rendered for c in built)
     for failure in failures:
-        click.echo(f"erreur : {failure}", err=True)
+        click.echo(f"erreur : {for_terminal(failure)}", err=True)
     click.echo(f"{rendered + unchanged} graphiques dans {out} : {rendered} dessinés, {unchanged} inchangés.")
     sys.exit(1 if failures else 0)
 
@@ -152,6 +177,7 @@ def new(name, source, schema, title, licence, frequency, publisher, public, data
     """
     from portal.new import NewRequest, UnreadableInput, UsageProblem, create_dataset
     from portal.new.report import render
+    from portal.text import for_terminal
 
     request = NewRequest(
         name=name,
@@ -168,11 +194,12 @@ def new(name, source, schema, title, licence, frequency, publisher, public, data
     try:
         result = create_dataset(request)
     except UsageProblem as error:
-        raise click.UsageError(str(error)) from None
+        raise click.UsageError(for_terminal(error)) from None
     except UnreadableInput as error:
-        click.echo(f"erreur : {error}", err=True)
+        click.echo(f"erreur : {for_terminal(error)}", err=True)
         sys.exit(1)
-    sys.stdout.write(render(result))
+    # Column names and values come from the file: shown, never interpreted by the terminal.
+    sys.stdout.write(for_terminal(render(result), keep_newlines=True))
 
 
 @main.group()
@@ -210,6 +237,7 @@ def publish_ckan(paths, url, organisation, dry_run, prune, create_org, force, ba
     from portal.progress import progress_bar
     from portal.publish.ckan.client import url_problem
     from portal.publish.ckan.run import Target, publish, render
+    from portal.text import for_terminal
 
     if problem := url_problem(url):
         click.echo(f"erreur : --url : {problem}", err=True)
@@ -230,7 +258,7 @@ def publish_ckan(paths, url, organisation, dry_run, prune, create_org, force, ba
         force=force,
         progress=progress_bar,
     )
-    sys.stdout.write(render(report))
+    sys.stdout.write(for_terminal(render(report), keep_newlines=True))
     sys.exit(0 if report.ok else 1)
 
 
@@ -277,7 +305,9 @@ def export_dcat_command(datasets: Path, out: Path | None, base_url: str | None, 
         click.echo(f"erreur : {error}", err=True)
         sys.exit(1)
     if out is None:
-        sys.stdout.write(text)
+        from portal.text import json_for_terminal
+
+        sys.stdout.write(json_for_terminal(text))  # the same catalogue, nothing a terminal would obey
     else:
         from portal import atomic
 

@@ -14,8 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from portal.problems import Problem, problem
+from portal.text import clean_tree
 
 DESCRIPTOR = "datapackage.json"
+# Deeper than any real descriptor (a raw Vega-Lite spec nests about a dozen levels): beyond it,
+# checks and writers that walk the descriptor would exhaust the interpreter's stack.
+MAX_DEPTH = 64
 
 
 @dataclass
@@ -23,6 +27,9 @@ class Dataset:
     folder: Path
     descriptor: dict[str, Any] | None
     load_problems: list[Problem] = field(default_factory=list)
+    # The strings of the descriptor whose control characters or lone surrogates were removed on
+    # loading (JSON paths such as ``resources[0].title``): the text check reports them.
+    cleaned: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -101,7 +108,21 @@ def load_dataset(folder: Path) -> Dataset:
                 )
             ],
         )
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return Dataset(
+            folder,
+            None,
+            [
+                problem(
+                    "descriptor-unreadable",
+                    f"{where} ne peut pas être lu ({error.strerror or type(error).__name__}).",
+                    "Vérifiez que c'est un fichier ordinaire et que vous avez le droit de le lire.",
+                    file=where,
+                )
+            ],
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -119,6 +140,8 @@ def load_dataset(folder: Path) -> Dataset:
         )
     try:
         descriptor = json.loads(text)
+    except RecursionError:
+        return Dataset(folder, None, [_too_deep(where)])
     except json.JSONDecodeError as error:
         return Dataset(
             folder,
@@ -146,7 +169,31 @@ def load_dataset(folder: Path) -> Dataset:
                 )
             ],
         )
-    return Dataset(folder, descriptor)
+    if _depth(descriptor) > MAX_DEPTH:
+        return Dataset(folder, None, [_too_deep(where)])
+    descriptor, cleaned = clean_tree(descriptor)
+    return Dataset(folder, descriptor, cleaned=cleaned)
+
+
+def _depth(value: object) -> int:
+    """How deeply lists and objects nest in a JSON value, measured without recursion."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
+def _too_deep(where: str) -> Problem:
+    return problem(
+        "descriptor-too-deep",
+        f"{where} imbrique des listes ou des objets sur plus de {MAX_DEPTH} niveaux.",
+        "Aplatissez la structure : aucun descripteur réel n'a besoin d'autant de niveaux.",
+        file=where,
+    )
 
 
 def dataset_folders(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
@@ -165,7 +212,18 @@ def dataset_folders(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
         elif path.is_dir() and (path / DESCRIPTOR).exists():
             folders.append(path)
         elif path.is_dir():
-            children = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+            try:
+                children = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+            except OSError as error:
+                problems.append(
+                    problem(
+                        "path-unreadable",
+                        f"{display_path(path)} ne peut pas être lu ({error.strerror or type(error).__name__}).",
+                        "Vérifiez que vous avez le droit de lire ce dossier.",
+                        file=display_path(path),
+                    )
+                )
+                continue
             folders.extend(children)
             if not children:
                 problems.append(

@@ -57,6 +57,9 @@ CODES: dict[str, CodeInfo] = {
         descriptor_not_utf8="datapackage.json n'est pas encodé en UTF-8",
         descriptor_not_object="datapackage.json ne contient pas un objet JSON",
         path_not_found="le chemin donné en argument n'existe pas",
+        path_unreadable="le dossier donné en argument ne peut pas être lu",
+        descriptor_unreadable="datapackage.json ne peut pas être lu (droits, fichier spécial)",
+        descriptor_too_deep="datapackage.json imbrique des listes ou des objets sur plus de 64 niveaux",
     ),
     **_codes(
         "internal",
@@ -262,6 +265,26 @@ CODES: dict[str, CodeInfo] = {
         view_field_unknown="le graphique utilise un champ qui n'existe pas",
         view_type_mismatch="le champ des valeurs d'un graphique n'est pas numérique",
         view_too_many_rows="le graphique aurait plus de 5 000 lignes de données",
+    ),
+    # what reaches the outputs: text and links
+    **_codes(
+        "text",
+        None,
+        "warning",
+        text_control_characters="un texte contient des caractères de contrôle, retirés des pages et du catalogue",
+    ),
+    **_codes(
+        "text",
+        None,
+        "error",
+        text_control_escape="une spécification Vega-Lite écrit un caractère de contrôle que le SVG ne peut pas contenir",
+    ),
+    **_codes(
+        "links",
+        None,
+        "warning",
+        url_not_web="une adresse n'est pas une URL http(s) valide : elle n'est pas publiée",
+        email_invalid="une adresse e-mail est mal formée : elle n'est pas publiée",
     ),
     # personal data
     **_codes(

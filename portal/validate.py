@@ -68,20 +68,29 @@ def _crash(check_name: str, dataset: Dataset, exception: Exception) -> Problem:
     )
 
 
+def _run_checks(dataset: Dataset, options: Options, tables: list[dict]) -> list[Problem]:
+    try:
+        files = [resolve(dataset, r, allow_remote=options.allow_remote) for r in dataset.resources]
+    except Exception as exception:  # noqa: BLE001 — as for a check: reported, and the run goes on
+        return [_crash("files", dataset, exception)]
+    context = Context(dataset, files, options, tables)
+    problems: list[Problem] = []
+    for check in CHECKS:
+        try:
+            problems.extend(check.run(context))
+        except Exception as exception:  # noqa: BLE001 — one broken check must not stop the run
+            problems.append(_crash(check.NAME, dataset, exception))
+    for resource_file in files:
+        # A large CSV that the structure check did not read (a schema it could not build…).
+        problems.extend(finish_utf8(resource_file))
+    return problems
+
+
 def validate_dataset(dataset: Dataset, options: Options) -> DatasetReport:
     problems = list(dataset.load_problems)
     tables: list[dict] = []
     if dataset.loaded:
-        files = [resolve(dataset, r, allow_remote=options.allow_remote) for r in dataset.resources]
-        context = Context(dataset, files, options, tables)
-        for check in CHECKS:
-            try:
-                problems.extend(check.run(context))
-            except Exception as exception:  # noqa: BLE001 — one broken check must not stop the run
-                problems.append(_crash(check.NAME, dataset, exception))
-        for resource_file in files:
-            # A large CSV that the structure check did not read (a schema it could not build…).
-            problems.extend(finish_utf8(resource_file))
+        problems += _run_checks(dataset, options, tables)
     if options.strict:
         problems = [p.escalated() for p in problems]
     results = checklist(problems, dataset.loaded)

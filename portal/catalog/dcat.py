@@ -6,6 +6,7 @@ Harvesters (data.gouv.fr, data.europa.eu) read it from ``catalog.ttl`` and ``cat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
@@ -14,6 +15,7 @@ from portal.checks.profile import parse_iso_date
 from portal.dataset import Dataset
 from portal.site import metadata, urls
 from portal.site.downloads import Download
+from portal.text import clean, email_address, web_url
 from portal.vocabularies import FREQUENCIES, THEMES
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -33,8 +35,19 @@ class CatalogueInfo:
     publisher: str
 
 
+def own_uri(url: str) -> URIRef:
+    """One of the portal's own addresses (base URL, dataset and resource names) as a valid IRI:
+    a character rdflib refuses (a space, ``>``) is percent-encoded rather than crashing the export."""
+    return URIRef(quote(clean(url), safe=":/?#[]@!$&'()*+,;=%~"))
+
+
+def text(value: object, lang: str | None = "fr") -> Literal:
+    """A literal from package text, with nothing an RDF serialisation cannot hold."""
+    return Literal(clean(str(value)), lang=lang)
+
+
 def dataset_uri(base_url: str, name: str) -> URIRef:
-    return URIRef(urls.absolute(base_url, urls.dataset_page(name)) + "#jeu")
+    return own_uri(urls.absolute(base_url, urls.dataset_page(name)) + "#jeu")
 
 
 def _date(value: object) -> Literal | None:
@@ -42,10 +55,11 @@ def _date(value: object) -> Literal | None:
     return Literal(parsed.isoformat(), datatype=XSD.date) if parsed else None
 
 
-def add_agent(graph: Graph, name: str, homepage: str | None = None) -> BNode | URIRef:
-    agent = URIRef(homepage) if homepage and homepage.startswith("http") else BNode()
+def add_agent(graph: Graph, name: str, homepage: object = None) -> BNode | URIRef:
+    url = web_url(homepage)  # anything but an http(s) URL is left out (portal validate: url-not-web)
+    agent = URIRef(url) if url else BNode()
     graph.add((agent, RDF.type, FOAF.Agent))
-    graph.add((agent, FOAF.name, Literal(name, lang="fr")))
+    graph.add((agent, FOAF.name, text(name)))
     return agent
 
 
@@ -54,11 +68,13 @@ def add_contact(graph: Graph, dataset: Dataset) -> BNode:
     publisher = dataset.publisher or {}
     graph.add((contact, RDF.type, VCARD.Kind))
     graph.add((contact, RDF.type, VCARD.Organization))
-    graph.add((contact, VCARD.fn, Literal(metadata.publisher_name(dataset))))
-    if publisher.get("email"):
-        graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{publisher['email']}")))
-    if isinstance(publisher.get("path"), str) and publisher["path"].startswith("http"):
-        graph.add((contact, VCARD.hasURL, URIRef(publisher["path"])))
+    graph.add((contact, VCARD.fn, text(metadata.publisher_name(dataset), None)))
+    email = email_address(publisher.get("email"))  # malformed: left out (email-invalid)
+    if email:
+        graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{email}")))
+    url = web_url(publisher.get("path"))
+    if url:
+        graph.add((contact, VCARD.hasURL, URIRef(url)))
     return contact
 
 
@@ -91,7 +107,7 @@ def spatial_uri(spatial: object) -> URIRef | None:
     if code == "FR":
         return URIRef(f"{EU}country/FRA")
     if level in GEO:
-        return URIRef(f"https://geo.api.gouv.fr/{GEO[level]}/{code}")
+        return own_uri(f"https://geo.api.gouv.fr/{GEO[level]}/{quote(code, safe='')}")
     return None
 
 
@@ -99,7 +115,7 @@ def add_location(graph: Graph, spatial: object) -> URIRef | None:
     location = spatial_uri(spatial)
     if location is not None:
         graph.add((location, RDF.type, DCTERMS.Location))
-        graph.add((location, SKOS.prefLabel, Literal(str(spatial.get("title")), lang="fr")))
+        graph.add((location, SKOS.prefLabel, text(spatial.get("title"))))
     return location
 
 
@@ -109,7 +125,7 @@ def add_licence(graph: Graph, dataset: Dataset) -> URIRef | None:
         return None
     node = URIRef(licence.url)
     graph.add((node, RDF.type, DCTERMS.LicenseDocument))
-    graph.add((node, DCTERMS.title, Literal(licence.title)))
+    graph.add((node, DCTERMS.title, text(licence.title, None)))
     return node
 
 
@@ -134,21 +150,21 @@ def schema_standard(dataset: Dataset, resource_name: str | None, base_url: str) 
             national = schema_name(schema)
             if national:
                 return URIRef(published_url(national))
-            if isinstance(schema, str) and schema.startswith("http"):
-                return URIRef(schema)
+            if web_url(schema):
+                return URIRef(web_url(schema))
             if isinstance(schema, dict):
-                return URIRef(urls.absolute(base_url, urls.resource_schema(dataset.name, resource_name)))
+                return own_uri(urls.absolute(base_url, urls.resource_schema(dataset.name, resource_name)))
     return None
 
 
 def add_distribution(
     graph: Graph, dataset: Dataset, download: Download, licence: URIRef | None, base_url: str
 ) -> BNode:
-    distribution = URIRef(urls.absolute(base_url, download.url) + "#distribution")
-    url = URIRef(urls.absolute(base_url, download.url))
+    distribution = own_uri(urls.absolute(base_url, download.url) + "#distribution")
+    url = own_uri(urls.absolute(base_url, download.url))
     graph.add((distribution, RDF.type, DCAT.Distribution))
-    graph.add((distribution, DCTERMS.title, Literal(download.label, lang="fr")))
-    graph.add((distribution, DCTERMS.description, Literal(f"{dataset.title} : {download.label}", lang="fr")))
+    graph.add((distribution, DCTERMS.title, text(download.label)))
+    graph.add((distribution, DCTERMS.description, text(f"{dataset.title} : {download.label}")))
     graph.add((url, RDF.type, RDFS.Resource))
     graph.add((distribution, DCAT.accessURL, url))
     graph.add((distribution, DCAT.downloadURL, url))
@@ -177,8 +193,8 @@ def add_dataset(graph: Graph, dataset: Dataset, downloads: list[Download], base_
     node = dataset_uri(base_url, dataset.name)
     graph.add((node, RDF.type, DCAT.Dataset))
     graph.add((node, DCTERMS.identifier, Literal(str(node))))
-    graph.add((node, DCTERMS.title, Literal(dataset.title, lang="fr")))
-    graph.add((node, DCTERMS.description, Literal(str(dataset.get("description") or dataset.title), lang="fr")))
+    graph.add((node, DCTERMS.title, text(dataset.title)))
+    graph.add((node, DCTERMS.description, text(dataset.get("description") or dataset.title)))
     publisher = dataset.publisher or {}
     graph.add((node, DCTERMS.publisher, add_agent(graph, metadata.publisher_name(dataset), publisher.get("path"))))
     graph.add((node, DCAT.contactPoint, add_contact(graph, dataset)))
@@ -201,16 +217,17 @@ def add_dataset(graph: Graph, dataset: Dataset, downloads: list[Download], base_
     if location is not None:
         graph.add((node, DCTERMS.spatial, location))
     for keyword in metadata.keywords(dataset):
-        graph.add((node, DCAT.keyword, Literal(keyword, lang="fr")))
-    for theme in dataset.get("theme") or []:
-        if theme not in THEMES:
+        graph.add((node, DCAT.keyword, text(keyword)))
+    themes = dataset.get("theme")
+    for theme in themes if isinstance(themes, list) else []:
+        if not isinstance(theme, str) or theme not in THEMES:
             continue
         concept = URIRef(f"{EU}data-theme/{theme}")
         graph.add((concept, RDF.type, SKOS.Concept))
         graph.add((concept, SKOS.prefLabel, Literal(THEMES[theme], lang="fr")))
         graph.add((concept, SKOS.inScheme, URIRef(f"{EU}data-theme")))
         graph.add((node, DCAT.theme, concept))
-    page = URIRef(urls.absolute(base_url, urls.dataset_page(dataset.name)))
+    page = own_uri(urls.absolute(base_url, urls.dataset_page(dataset.name)))
     graph.add((page, RDF.type, FOAF.Document))
     graph.add((node, DCAT.landingPage, page))
     graph.add((node, DCTERMS.language, add_language(graph)))
@@ -232,12 +249,12 @@ def catalogue_graph(info: CatalogueInfo, datasets: list[tuple[Dataset, list[Down
     )
     for prefix, namespace in prefixes:
         graph.bind(prefix, namespace)
-    catalogue = URIRef(info.base_url.rstrip("/") + "/catalog.ttl#catalogue")
+    catalogue = own_uri(info.base_url.rstrip("/") + "/catalog.ttl#catalogue")
     graph.add((catalogue, RDF.type, DCAT.Catalog))
-    graph.add((catalogue, DCTERMS.title, Literal(info.title, lang="fr")))
-    graph.add((catalogue, DCTERMS.description, Literal(info.description, lang="fr")))
+    graph.add((catalogue, DCTERMS.title, text(info.title)))
+    graph.add((catalogue, DCTERMS.description, text(info.description)))
     graph.add((catalogue, DCTERMS.publisher, add_agent(graph, info.publisher)))
-    homepage = URIRef(info.base_url)
+    homepage = own_uri(info.base_url)
     graph.add((homepage, RDF.type, FOAF.Document))
     graph.add((catalogue, FOAF.homepage, homepage))
     graph.add((catalogue, DCTERMS.language, add_language(graph)))

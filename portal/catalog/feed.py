@@ -7,6 +7,7 @@ from xml.etree import ElementTree
 
 from portal.dataset import Dataset
 from portal.site import metadata, urls
+from portal.text import clean
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -20,9 +21,9 @@ def atom_feed(datasets: list[Dataset], base_url: str, title: str, today: date) -
     feed = ElementTree.Element(f"{{{ATOM}}}feed", {"xml:lang": "fr"})
 
     def child(parent, tag, text=None, **attributes):
-        element = ElementTree.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+        element = ElementTree.SubElement(parent, f"{{{ATOM}}}{tag}", {k: clean(v) for k, v in attributes.items()})
         if text is not None:
-            element.text = text
+            element.text = clean(text)  # XML 1.0 cannot hold control characters, even escaped
         return element
 
     dated = sorted(datasets, key=lambda d: (metadata.modified(d) or date.min, d.name), reverse=True)

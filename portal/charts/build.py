@@ -21,6 +21,37 @@ LABEL = "__libelle"  # the category label wrapped on several lines
 VALUE_TEXT = "__valeur"  # the value formatted the French way, for the labels on the marks
 
 
+def field_ref(name: str) -> str:
+    """A column name as a Vega-Lite ``field``: there ``.`` and ``[ ]`` reach into nested values,
+    quotes open a quoted name and ``\\`` escapes (vega-util's access paths), so a column named
+    ``taux.2024`` or ``q[1]`` is written ``taux\\.2024``, ``q\\[1\\]``."""
+    return re.sub(r"""([\\.\[\]'"])""", r"\\\1", name)
+
+
+def channel(kind: type, name: str, type_: str, **options: Any) -> Any:
+    """An encoding channel on column ``name``, its field escaped and never parsed as Altair
+    shorthand (where ``:`` or ``sum(…)`` mean something)."""
+    field = field_ref(name)
+    if field != name:
+        # Vega-Lite titles a channel after its field, escapes included, and writes that title into
+        # the marks' ARIA descriptions without escaping backslashes: a plain title instead.
+        if "title" in options and options["title"] is None:
+            if kind is alt.Color:
+                options["legend"] = alt.Legend(title=None)
+            elif kind is alt.Row:
+                options["header"] = alt.Header(title=None)
+        options["title"] = name.replace("\\", "\uff3c")  # a fullwidth reverse solidus
+    return kind(field=field, type=type_, **options)
+
+
+def datum(name: str) -> str:
+    """A Vega expression reading column ``name`` of the current row, whatever characters it holds."""
+    # A single-quoted Vega string: JSON's escapes for backslashes and control characters, then the
+    # quotes swapped (a JSON \" becomes a plain ", a ' is escaped).
+    quoted = json.dumps(name, ensure_ascii=False)[1:-1].replace('\\"', '"').replace("'", "\\'")
+    return f"datum['{quoted}']"
+
+
 def wrap(label: object, width: int = theme.LABEL_WIDTH) -> str:
     # Keep "100 000" on one line: no break between the digit groups of a number.
     text = re.sub(r"(?<=\d) (?=\d{3}\b)", "\u00a0", str(label))
@@ -72,21 +103,21 @@ def vega_lite_spec(view: View, data: pd.DataFrame, unit: str, source: str | None
     chart = alt.Chart(frame, description=description)
     value_axis = alt.Axis(labelExpr=theme.format_expression("datum.value", unit), title=None, grid=True, tickCount=5)
     color = (
-        alt.Color(f"{view.color}:N", title=None, sort=None, scale=alt.Scale(range=theme.PALETTE))
+        channel(alt.Color, view.color, "nominal", title=None, sort=None, scale=alt.Scale(range=theme.PALETTE))
         if view.color
         else alt.Undefined
     )
     tooltip = [
-        alt.Tooltip(f"{f}:{'Q' if f == value else 'N'}", format=",.12~g") if f == value else alt.Tooltip(f"{f}:N")
+        channel(alt.Tooltip, f, "quantitative", format=",.12~g") if f == value else channel(alt.Tooltip, f, "nominal")
         for f in view.fields
     ]
     category_axis = alt.Axis(title=None, labelExpr="split(datum.label, '\\n')", labelLimit=theme.LABEL_WIDTH * 9)
-    calculated = chart.transform_calculate(**{VALUE_TEXT: theme.format_expression(f"datum['{value}']", unit)})
+    calculated = chart.transform_calculate(**{VALUE_TEXT: theme.format_expression(datum(value), unit)})
 
     if view.type == "line":
         base = calculated.encode(
             x=alt.X(f"{LABEL}:O", axis=alt.Axis(title=None, labelAngle=0), sort=None),
-            y=alt.Y(f"{value}:Q", axis=value_axis),
+            y=channel(alt.Y, value, "quantitative", axis=value_axis),
             color=color,
             tooltip=tooltip,
         )
@@ -99,7 +130,7 @@ def vega_lite_spec(view: View, data: pd.DataFrame, unit: str, source: str | None
             x=alt.X(
                 f"{LABEL}:N", axis=alt.Axis(title=None, labelExpr="split(datum.label, '\\n')", labelAngle=0), sort=None
             ),
-            y=alt.Y(f"{value}:Q", axis=value_axis),
+            y=channel(alt.Y, value, "quantitative", axis=value_axis),
             color=color,
             tooltip=tooltip,
         )
@@ -110,17 +141,17 @@ def vega_lite_spec(view: View, data: pd.DataFrame, unit: str, source: str | None
         built = (bars + labels).properties(width=alt.Step(84), height=300)
     else:  # horizontal types: the category on y, wrapped labels readable at any length
         y = alt.Y(f"{LABEL}:N", axis=category_axis, sort=None)
-        x = alt.X(f"{value}:Q", axis=value_axis, stack="zero" if view.type == "stacked-bar" else None)
+        x = channel(alt.X, value, "quantitative", axis=value_axis, stack="zero" if view.type == "stacked-bar" else None)
         encoding: dict[str, Any] = {"x": x, "y": y, "color": color, "tooltip": tooltip}
         if view.type == "grouped-bar":
-            encoding["yOffset"] = alt.YOffset(f"{view.color}:N", sort=None)
+            encoding["yOffset"] = channel(alt.YOffset, view.color, "nominal", sort=None)
         base = calculated.encode(**encoding)
         if view.type == "dot" and view.color:
             # Two series on one line: a grey segment joins them; values are in the tooltip and table.
             link = base.mark_line(strokeWidth=1.5).encode(detail=f"{LABEL}:N", color=alt.value("#9a9a9a"))
             layers = link + base.mark_point()
         elif view.type == "dot":
-            stem = base.mark_rule(color="#9a9a9a").encode(x=alt.datum(0), x2=f"{value}:Q")
+            stem = base.mark_rule(color="#9a9a9a").encode(x=alt.datum(0), x2=alt.X2(field=field_ref(value)))
             layers = stem + base.mark_point() + _value_labels(base)
         elif view.type == "stacked-bar":
             layers = base.mark_bar()
@@ -135,7 +166,9 @@ def vega_lite_spec(view: View, data: pd.DataFrame, unit: str, source: str | None
     if view.facet:
         # The panels in file order: Vega-Lite sorts facets unless given the order explicitly.
         order = list(dict.fromkeys(data[view.facet].tolist()))
-        built = built.facet(row=alt.Row(f"{view.facet}:N", title=None, sort=order)).resolve_scale(y="independent")
+        built = built.facet(row=channel(alt.Row, view.facet, "nominal", title=None, sort=order)).resolve_scale(
+            y="independent"
+        )
     source_line = _source_line(source, theme.WIDTH - 200 if view.type not in {"line", "bar"} else theme.WIDTH)
     final = alt.vconcat(built, source_line, spacing=12) if source_line is not None else built
     final = final.properties(title=_title(view), description=description).configure(**_config())

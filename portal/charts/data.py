@@ -10,6 +10,7 @@ import pandas as pd
 from portal.charts.declaration import MAX_ROWS, RAW, View
 from portal.dataset import resource_schema
 from portal.files import csv_dialect
+from portal.text import CONTROL, clean
 
 UNIT_COLUMNS = ("unite", "unit", "unité")  # a single-valued column that gives a chart its number format
 
@@ -55,6 +56,11 @@ def read_table(
         encoding=encoding,
         usecols=None if columns is None else lambda name: name in columns,
     )
+    # No control character reaches the chart: vl-convert aborts the process on one in a label, and
+    # the schema's field names were cleaned the same way when the descriptor was loaded.
+    frame.columns = [clean(str(column)) for column in frame.columns]
+    for column in frame.columns:
+        frame[column] = frame[column].str.replace(CONTROL.pattern, "", regex=True)
     schema = resource_schema(resource)
     for field in schema.get("fields") or []:
         name = field.get("name")

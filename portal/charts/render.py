@@ -17,11 +17,12 @@ from portal import atomic
 from portal.charts import theme
 from portal.charts.build import vega_lite_spec
 from portal.charts.data import chart_data, columns_used, read_table, unit_of
-from portal.charts.declaration import View, read_views
+from portal.charts.declaration import RAW, View, read_views
 from portal.charts.summary import table_rows, text_alternative
 from portal.dataset import Dataset
 from portal.files import resolve
 from portal.paths import UnsafePath, inside, name_fault, shown_name
+from portal.text import escapes_control_character, strings
 
 # d3's fr-FR locale with the narrow no-break space of French typography for thousands, so that
 # the charts and the tables (Babel, CLDR) write numbers alike: "1 234,5", "12 %", "1,82 €".
@@ -110,6 +111,14 @@ def render_view(dataset: Dataset, view: View, tables: dict[str, pd.DataFrame], o
         return chart
     import vl_convert
 
+    # Only an author's raw spec holds expressions of its own; ours are fixed, and their text clean.
+    raw_texts = strings(view.spec) if view.type == RAW else []
+    escaped = [path for path, text in raw_texts if escapes_control_character(text)]
+    if escaped:  # vl-convert would abort the whole process, not raise
+        raise ChartError(
+            f"{dataset.name} : la vue « {view.name} » écrit un caractère de contrôle ({escaped[0]}). "
+            "Retirez l'échappement \\u0000…\\u001f, \\x…, \\0 ou \\b de la spécification."
+        )
     spec = vega_lite_spec(view, data, unit, source, summary)
     svg = vl_convert.vegalite_to_svg(spec, format_locale=FORMAT_LOCALE)
     # The PNG from the SVG already drawn: the same picture, at half the cost of a second render.
@@ -170,6 +179,8 @@ def build_charts(dataset: Dataset, out: Path) -> list[Chart]:
     for view in views:
         try:
             charts.append(render_view(dataset, view, tables, out))
+        except ChartError:
+            raise
         except TooManyRows as too_many:
             raise ChartError(
                 f"{dataset.name} : la vue « {view.name} » montrerait {too_many.rows} lignes. Filtrez ou agrégez."
@@ -177,5 +188,13 @@ def build_charts(dataset: Dataset, out: Path) -> list[Chart]:
         except UnsafePath as unsafe:
             raise ChartError(
                 f"{shown_name(dataset.name)} : graphique refusé, {unsafe}. Lancez portal validate pour le détail."
+            ) from None
+        except Exception as error:  # noqa: BLE001 — vl-convert refusing a spec: one line, not a traceback
+            # vl-convert says "… conversion failed:" first, then the JavaScript error and its stack.
+            lines = [line.strip() for line in str(error).splitlines() if line.strip()] or [type(error).__name__]
+            reason = (lines[1] if len(lines) > 1 and lines[0].endswith(":") else lines[0])[:200]
+            raise ChartError(
+                f"{dataset.name} : la vue « {view.name} » n'a pas pu être dessinée ({reason}). "
+                "Vérifiez sa déclaration et ses champs (docs/reference/graphiques.md)."
             ) from None
     return charts

@@ -1,5 +1,18 @@
 """The open-data checklist: one module per check, listed here explicitly, in running order."""
 
-from portal.checks import files, formats, freshness, licence, metadata, personal_data, profile, scdl, structure, views
+from portal.checks import (
+    files,
+    formats,
+    freshness,
+    licence,
+    links,
+    metadata,
+    personal_data,
+    profile,
+    scdl,
+    structure,
+    text,
+    views,
+)
 
-CHECKS = (profile, files, structure, scdl, licence, freshness, metadata, formats, personal_data, views)
+CHECKS = (profile, files, structure, scdl, licence, freshness, metadata, links, text, formats, personal_data, views)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from portal.report.text import summary_line
+from portal.text import for_terminal
 from portal.validate import Report
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # The log shows the command as it is: no escape sequence from the data may reach it raw.
+    return for_terminal(text, keep_newlines=True).replace("%", "%25").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:

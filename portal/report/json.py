@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from portal.dataset import display_path
+from portal.text import json_for_terminal
 from portal.validate import Report
 
 REPORT_VERSION = 1
@@ -46,4 +47,5 @@ def report_as_dict(report: Report) -> dict:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report_as_dict(report), ensure_ascii=False, indent=2) + "\n"
+    # json.dumps escapes C0 controls but leaves C1 controls raw: those are escaped too.
+    return json_for_terminal(json.dumps(report_as_dict(report), ensure_ascii=False, indent=2)) + "\n"

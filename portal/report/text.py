@@ -1,9 +1,14 @@
-"""The terminal report, in French: per dataset its score, problems with their fix, and the checklist."""
+"""The terminal report, in French: per dataset its score, problems with their fix, and the checklist.
+
+Every text that comes from the data (names, titles, messages quoting a cell or a header) is
+written through ``for_terminal``: an ANSI or OSC sequence in a title is shown, never obeyed.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from portal.text import for_terminal as safe
 from portal.validate import DatasetReport, Report
 
 # Beyond this many problems of one code in one dataset, the text report counts the rest.
@@ -30,7 +35,7 @@ def summary_line(report: Report) -> str:
 def _dataset_block(d: DatasetReport) -> list[str]:
     mark = "✓" if d.valid else "✗"
     lines = [
-        f"{mark} {d.name} — {d.dataset.title}",
+        f"{mark} {safe(d.name)} — {safe(d.dataset.title)}",
         f"  score {d.score}/100 · {_plural(len(d.errors), 'erreur')} · {_plural(len(d.warnings), 'avertissement')}",
     ]
     by_code: dict[str, list] = defaultdict(list)
@@ -38,8 +43,8 @@ def _dataset_block(d: DatasetReport) -> list[str]:
         by_code[p.code].append(p)
     for code, problems in by_code.items():
         for p in problems[:SHOWN_PER_CODE]:
-            lines.append(f"  {SEVERITY[p.severity]} [{code}] {p.message}")
-            lines.append(f"      → {p.fix}")
+            lines.append(f"  {SEVERITY[p.severity]} [{code}] {safe(p.message)}")
+            lines.append(f"      → {safe(p.fix)}")
         if len(problems) > SHOWN_PER_CODE:
             lines.append(
                 f"  … et {len(problems) - SHOWN_PER_CODE} autres problèmes [{code}] (--format json les liste tous)"
@@ -56,7 +61,7 @@ def _dataset_block(d: DatasetReport) -> list[str]:
 def render_text(report: Report) -> str:
     lines: list[str] = []
     for p in report.problems:
-        lines += [f"{SEVERITY[p.severity]} [{p.code}] {p.message}", f"    → {p.fix}"]
+        lines += [f"{SEVERITY[p.severity]} [{p.code}] {safe(p.message)}", f"    → {safe(p.fix)}"]
     for d in report.datasets:
         lines += [*_dataset_block(d), ""]
     lines.append(summary_line(report))

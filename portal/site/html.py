@@ -11,19 +11,22 @@ from html import escape
 
 import yaml
 
+from portal.text import clean
+
 SAFE_URL = re.compile(r"^(https?:|mailto:|#|/|\.|[a-zA-Z0-9_-]+(/|\.|$))")
 LINK = re.compile(r'(<(?:a|img)\b[^>]*?\s(?:href|src)=")([^"]*)(")')
 
 
 def esc(value: object) -> str:
-    return escape("" if value is None else str(value), quote=True)
+    # No control character: HTML counts them as parse errors, and CSV cells may hold them.
+    return escape(clean("" if value is None else str(value)), quote=True)
 
 
 def markdown_inline(value: object) -> str:
     """Text safe inside a Markdown line (a heading): no HTML, no Markdown syntax."""
     # Quotes stay as they are: a heading is text, not an attribute, and the table of contents
     # would show an escaped apostrophe literally.
-    text = escape("" if value is None else str(value), quote=False).replace("\n", " ")
+    text = escape(clean("" if value is None else str(value)), quote=False).replace("\n", " ")
     return re.sub(r"([\\`*_{}\[\]()#+!|~<>])", r"\\\1", text)
 
 
@@ -41,7 +44,7 @@ def markdown_block(text: object) -> str:
     """Package Markdown (descriptions, notes) as HTML without any markup of its own."""
     import markdown
 
-    rendered = markdown.markdown(escape(str(text or ""), quote=False), extensions=["tables", "sane_lists"])
+    rendered = markdown.markdown(escape(clean(str(text or "")), quote=False), extensions=["tables", "sane_lists"])
     return compact(LINK.sub(_safe_link, rendered))
 
 

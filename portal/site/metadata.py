@@ -83,7 +83,7 @@ def spatial_label(dataset: Dataset) -> str:
 
 def theme_labels(dataset: Dataset) -> list[str]:
     themes = dataset.get("theme")
-    return [THEMES[t] for t in themes if t in THEMES] if isinstance(themes, list) else []
+    return [THEMES[t] for t in themes if isinstance(t, str) and t in THEMES] if isinstance(themes, list) else []
 
 
 def keywords(dataset: Dataset) -> list[str]:

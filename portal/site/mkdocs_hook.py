@@ -73,6 +73,7 @@ def on_files(files: Files, config) -> Files:
     from portal.progress import progress_bar
     from portal.site.build import SiteError, generate
     from portal.site.pages import Site
+    from portal.text import for_terminal, unexpected
 
     root = _state["root"]
     work = Path(tempfile.mkdtemp(prefix="portal-site-"))
@@ -89,14 +90,16 @@ def on_files(files: Files, config) -> Files:
         datasets = root / portal.get("datasets", "datasets")
         generated = generate(datasets, work, site, root / ".cache", progress=progress_bar)
     except SiteError as error:
-        raise PluginError(str(error)) from None
+        raise PluginError(for_terminal(error, keep_newlines=True)) from None  # it quotes the data
+    except Exception as error:  # noqa: BLE001 — never a traceback: one line, then MkDocs aborts
+        raise PluginError(unexpected(error)) from None
     generated_files = [path.relative_to(work).as_posix() for path in sorted(work.rglob("*")) if path.is_file()]
     try:
         # In depth: MkDocs writes each URI under site_dir as given; none may resolve outside it.
         for uri in [*generated.pages, *generated_files]:
             inside(Path(config.site_dir), uri)
     except UnsafePath as error:
-        raise PluginError(f"fichier du site refusé : {error}.") from None
+        raise PluginError(f"fichier du site refusé : {for_terminal(error)}.") from None
     for uri, text in generated.pages.items():
         existing = files.get_file_from_path(uri)
         if existing is not None:

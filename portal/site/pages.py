@@ -16,6 +16,7 @@ from portal.site import metadata, urls
 from portal.site.downloads import Download
 from portal.site.html import compact, esc, front_matter, json_for_script, markdown_block, markdown_inline, table
 from portal.site.tables import TableData
+from portal.text import web_url
 from portal.validate import DatasetReport
 
 PAGE_SIZE = 50  # datasets per catalogue or dashboard page: no page grows with the catalogue
@@ -76,8 +77,9 @@ def dataset_jsonld(entry: Entry, site: Site) -> dict[str, Any]:
     page = urls.absolute(site.base_url, urls.dataset_page(dataset.name))
     licence = metadata.licence_of(dataset)
     publisher = {"@type": "Organization", "name": metadata.publisher_name(dataset)}
-    if dataset.publisher and dataset.publisher.get("path"):
-        publisher["url"] = dataset.publisher["path"]
+    # Only http(s) URLs become links; anything else is left out (portal validate: url-not-web).
+    if dataset.publisher and web_url(dataset.publisher.get("path")):
+        publisher["url"] = web_url(dataset.publisher["path"])
     data: dict[str, Any] = {
         "@context": "https://schema.org/",
         "@type": "Dataset",
@@ -116,7 +118,7 @@ def dataset_jsonld(entry: Entry, site: Site) -> dict[str, Any]:
     spatial = dataset.get("spatial")
     if isinstance(spatial, dict) and spatial.get("title"):
         data["spatialCoverage"] = {"@type": "Place", "name": spatial["title"]}
-    sources = [s.get("path") for s in dataset.objects("sources") if s.get("path")]
+    sources = [web_url(s.get("path")) for s in dataset.objects("sources") if web_url(s.get("path"))]
     if sources:
         data["isBasedOn"] = sources
     return data
@@ -179,8 +181,8 @@ def _sources(dataset: Dataset) -> str:
     items = []
     for source in dataset.objects("sources"):
         title = esc(source.get("title"))
-        path = source.get("path")
-        if isinstance(path, str) and path.startswith(("http://", "https://")):
+        path = web_url(source.get("path"))
+        if path:
             title = f'<a href="{esc(path)}">{title}</a>'
         details = [esc(source[k]) for k in ("edition", "publisher", "published", "section") if source.get(k)]
         items.append(f"<li>{title}{' — ' + ', '.join(details) if details else ''}</li>")
