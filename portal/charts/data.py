@@ -54,7 +54,7 @@ def read_table(
         dtype=str,
         keep_default_na=False,
         encoding=encoding,
-        usecols=None if columns is None else lambda name: name in columns,
+        usecols=None if columns is None else lambda name: clean(str(name)) in columns,
     )
     # No control character reaches the chart: vl-convert aborts the process on one in a label, and
     # the schema's field names were cleaned the same way when the descriptor was loaded.
