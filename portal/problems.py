@@ -256,6 +256,8 @@ CODES: dict[str, CodeInfo] = {
         view_field_unknown="le graphique utilise un champ qui n'existe pas",
         view_type_mismatch="le champ des valeurs d'un graphique n'est pas numérique",
         view_too_many_rows="le graphique aurait plus de 5 000 lignes de données",
+        view_spec_remote="une spécification Vega-Lite désigne une adresse, un lien ou un schéma de script",
+        view_spec_too_large="une spécification Vega-Lite génère plus que les limites du portail (valeurs, pixels, taille)",
     ),
     # personal data
     **_codes(
