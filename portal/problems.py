@@ -232,6 +232,14 @@ CODES: dict[str, CodeInfo] = {
         field_description_missing="un champ n'a pas de description",
         schema_missing="une ressource tabulaire n'a pas de schéma",
     ),
+    # descriptions: what their Markdown would embed or link
+    **_codes(
+        "descriptions",
+        None,
+        "warning",
+        description_remote_image="une description affiche une image d'un autre site (la page en fait un lien)",
+        description_unsafe_link="une description contient un lien qui n'est pas une adresse web (la page n'en garde que le texte)",
+    ),
     # open formats
     **_codes(
         "formats",

@@ -97,6 +97,10 @@ def on_serve(server, config, builder):
 
 
 def on_post_build(config) -> None:
+    from portal.site.csp import add_policies
+
+    # Every page, the theme's 404 included, once it is written: each policy hashes that page's scripts.
+    add_policies(Path(config.site_dir))
     staging, final = _state.get("staging"), _state.get("final")
     if staging is None:
         return

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,12 +38,15 @@ class Canary:
         return self.log.read_text("utf-8").split() if self.log.exists() else []
 
 
-@pytest.fixture
-def canary(tmp_path: Path):
-    """A canary server for this test: ``canary.url("d.json")``, then ``canary.requests() == []``."""
-    log = tmp_path / "canary.log"
+@contextmanager
+def running_canary(folder: Path, lifetime: float = 300) -> Iterator[Canary]:
+    """A canary server logging into ``folder``, stopped on exit (and by itself after ``lifetime``)."""
+    log = folder / "canary.log"
     process = subprocess.Popen(
-        [sys.executable, __file__, str(log), "300"], stdout=subprocess.PIPE, text=True, stderr=subprocess.DEVNULL
+        [sys.executable, __file__, str(log), str(lifetime)],
+        stdout=subprocess.PIPE,
+        text=True,
+        stderr=subprocess.DEVNULL,
     )
     try:
         port = int(process.stdout.readline())
@@ -49,6 +54,13 @@ def canary(tmp_path: Path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def canary(tmp_path: Path) -> Iterator[Canary]:
+    """A canary server for this test: ``canary.url("d.json")``, then ``canary.requests() == []``."""
+    with running_canary(tmp_path) as server:
+        yield server
 
 
 def _serve(log: Path, lifetime: float) -> None:
