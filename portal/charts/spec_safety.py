@@ -86,7 +86,7 @@ def remote_problems(spec: dict[str, Any]) -> list[str]:
         elif isinstance(value, str) and URL_LIKE.search(re.sub(r"[\t\n\r]", "", value)):
             if path == ("$schema",) and SCHEMA.match(value):
                 continue  # the schema's address is documentation, never fetched
-            found.append(f"`{_where(path)}` (adresse ou schéma « {value[:60]} »)")
+            found.append(f"`{_where(path)}` (adresse ou schéma {value[:60]!r})")
     return found
 
 

@@ -18,6 +18,7 @@ from portal.charts.render import ChartError, UnsafeChart, build_charts, render_v
 from portal.dataset import load_dataset
 from tests.hostile.canary import SECRET, canary  # noqa: F401  (a fixture)
 from tests.hostile.conftest import assert_no_traceback, run_portal
+from tests.portal_fixture import PACKAGES
 
 POINTS = {"mark": "point", "encoding": {"x": {"field": "valeur", "type": "quantitative"}}}
 
@@ -121,7 +122,7 @@ def test_an_ordinary_raw_spec_still_passes():
         "width": 600,
         "transform": [{"calculate": "datum.valeur * 2", "as": "double"}],
     }
-    descriptor = json.loads((Path("tests/fixtures/packages/graphiques/datapackage.json")).read_text("utf-8"))
+    descriptor = json.loads((PACKAGES / "graphiques" / "datapackage.json").read_text("utf-8"))
     descriptor["views"] = [raw_view(spec)]
     views, problems = read_views(descriptor)
     assert problems == [] and [v.name for v in views] == ["hostile"]
