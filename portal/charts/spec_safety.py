@@ -43,7 +43,9 @@ SIZE_KEYS = {"width", "height", "step", "continuousWidth", "continuousHeight", "
 
 
 def _where(path: tuple[str, ...]) -> str:
-    return ".".join(path) or "spec"
+    # Keys come from the package: control characters are shown escaped, never sent to the terminal.
+    where = ".".join(path) or "spec"
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in where)
 
 
 def _number(value: Any) -> float | None:

@@ -100,7 +100,10 @@ def on_post_build(config) -> None:
     from portal.site.csp import add_policies
 
     # Every page, the theme's 404 included, once it is written: each policy hashes that page's scripts.
-    add_policies(Path(config.site_dir))
+    # Not under `mkdocs serve`: its live reload adds an inline script to each page as it serves it,
+    # which a policy would block; a served preview is never published.
+    if _state.get("command") != "serve":
+        add_policies(Path(config.site_dir))
     staging, final = _state.get("staging"), _state.get("final")
     if staging is None:
         return
