@@ -103,7 +103,14 @@ def on_post_build(config) -> None:
     # Not under `mkdocs serve`: its live reload adds an inline script to each page as it serves it,
     # which a policy would block; a served preview is never published.
     if _state.get("command") != "serve":
-        add_policies(Path(config.site_dir))
+        blocked = add_policies(Path(config.site_dir), [Path(d) for d in config.theme.dirs])
+        for page, scripts in blocked.items():
+            log.warning(
+                "portail : %s contient %d script(s) en ligne qui ne sont pas ceux du thème ; la politique de "
+                "sécurité (CSP) les bloque. Servez tout script depuis un fichier de docs/assets/.",
+                page,
+                len(scripts),
+            )
     staging, final = _state.get("staging"), _state.get("final")
     if staging is None:
         return

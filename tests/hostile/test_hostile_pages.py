@@ -19,14 +19,15 @@ from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
+import material
 import pytest
 
 from portal.links import safe_link
-from portal.site.csp import inline_script_hashes, with_policy
+from portal.site.csp import theme_scripts, with_policy
 from portal.site.html import markdown_block
 from tests.hostile.canary import running_canary
 from tests.hostile.conftest import assert_no_traceback, build_package, portal_with, run_portal
-from tests.portal_fixture import PACKAGES, mkdocs_build
+from tests.portal_fixture import PACKAGES, ROOT, mkdocs_build
 from tests.test_browser import QuietHandler, browser  # noqa: F401  (a fixture)
 
 SCRIPT_LINKS = [
@@ -103,17 +104,46 @@ def test_raw_markup_in_a_description_is_text(markup):
     assert "<" + markup[1:4] not in html and "&lt;" in html
 
 
-def test_the_policy_hashes_inline_scripts_but_not_data_blocks():
+THEME_DIRS = [ROOT / "overrides", Path(material.__file__).parent / "templates"]
+
+
+def test_the_policy_hashes_the_theme_scripts_only_and_not_data_blocks():
+    theme = '__md_scope=new URL("../..",location),__md_hash=e=>[...e].reduce(((e,_)=>(e<<5)-e+_.charCodeAt(0)),0),__md_get=(e,_=localStorage,t=__md_scope)=>JSON.parse(_.getItem(t.pathname+"."+e)),__md_set=(e,_,t=localStorage,a=__md_scope)=>{try{t.setItem(a.pathname+"."+e,JSON.stringify(_))}catch(e){}}'
     page = (
-        '<html><head><meta charset="utf-8"><script>var a = 1;</script>'
+        f'<html><head><meta charset="utf-8"><script>{theme}</script>'
         '<script id="__config" type="application/json">{"a": 1}</script>'
         '<script type="application/ld+json">{}</script><script src="x.js"></script></head><body></body></html>'
     )
-    digest = base64.b64encode(hashlib.sha256(b"var a = 1;").digest()).decode()
-    assert inline_script_hashes(page) == [f"'sha256-{digest}'"]
-    built = with_policy(page)
+    digest = base64.b64encode(hashlib.sha256(theme.encode()).digest()).decode()
+    built, blocked = with_policy(page, theme_scripts(THEME_DIRS))
+    assert blocked == []
     assert built.startswith('<html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy"')
-    assert with_policy(built) == built
+    assert re.search(r"script-src ([^;]*);", built).group(1) == f"'self' 'sha256-{digest}'"
+    assert with_policy(built, [])[0] == built
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "alert(1)",
+        '__md_scope=new URL("javascript:alert(1)",location)',
+        'window.location.replace(["javascript:alert(1)",window.location.search,window.location.hash].join(""))',
+        'window.location.replace(["//elsewhere.example",window.location.search,window.location.hash].join(""))',
+    ],
+)
+def test_an_inline_script_that_is_not_the_theme_s_gets_no_hash(script):
+    page = f'<html><head><meta charset="utf-8"></head><body><script>{script}</script></body></html>'
+    built, blocked = with_policy(page, theme_scripts(THEME_DIRS))
+    assert blocked == [script]
+    assert re.search(r"script-src ([^;]*);", built).group(1) == "'self'"
+
+
+def test_a_page_with_an_inline_script_of_its_own_fails_the_strict_build(tmp_path):
+    portal = portal_with(tmp_path / "portail", [PACKAGES / "complet"])
+    (portal / "docs" / "injecte.md").write_text('# Injecté\n\n<script>alert("injecte")</script>\n', "utf-8")
+    result = mkdocs_build(portal)
+    assert result.returncode == 1
+    assert "injecte/index.html contient 1 script(s) en ligne qui ne sont pas ceux du thème" in result.stderr
 
 
 def hostile_description(canary_base: str) -> str:
