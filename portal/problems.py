@@ -241,6 +241,14 @@ CODES: dict[str, CodeInfo] = {
         field_description_missing="un champ n'a pas de description",
         schema_missing="une ressource tabulaire n'a pas de schéma",
     ),
+    # descriptions: what their Markdown would embed or link
+    **_codes(
+        "descriptions",
+        None,
+        "warning",
+        description_remote_image="une description affiche une image d'un autre site (la page en fait un lien)",
+        description_unsafe_link="une description contient un lien qui n'est pas une adresse web (la page n'en garde que le texte)",
+    ),
     # open formats
     **_codes(
         "formats",
@@ -265,6 +273,8 @@ CODES: dict[str, CodeInfo] = {
         view_field_unknown="le graphique utilise un champ qui n'existe pas",
         view_type_mismatch="le champ des valeurs d'un graphique n'est pas numérique",
         view_too_many_rows="le graphique aurait plus de 5 000 lignes de données",
+        view_spec_remote="une spécification Vega-Lite désigne une adresse, un lien ou un schéma de script",
+        view_spec_too_large="une spécification Vega-Lite génère plus que les limites du portail (valeurs, pixels, taille)",
     ),
     # what reaches the outputs: text and links
     **_codes(

@@ -220,6 +220,8 @@ def _check_fields(view: View, label: str, fields: dict[str, str]) -> list[ViewPr
                     "Donnez la spécification Vega-Lite dans `spec`.",
                 )
             )
+        else:
+            problems += _check_raw_spec(view.spec, label)
         return problems
     for channel in CHART_TYPES[view.type][2]:
         if not getattr(view, channel):
@@ -282,6 +284,38 @@ def _check_fields(view: View, label: str, fields: dict[str, str]) -> list[ViewPr
                 f"{label} : agrégat « {view.aggregate} » inconnu",
                 f"Choisissez parmi : {', '.join(AGGREGATES)}.",
                 "aggregate",
+            )
+        )
+    return problems
+
+
+def _check_raw_spec(spec: dict[str, Any], label: str) -> list[ViewProblem]:
+    """A raw spec loads nothing from elsewhere and generates no more than the portal draws."""
+    from portal.charts.spec_safety import MAX_PIXELS, MAX_SPEC_CHARS, remote_problems, size_problems
+
+    problems = []
+    too_large = size_problems(spec)
+    if too_large:
+        problems.append(
+            ViewProblem(
+                "view-spec-too-large",
+                f"{label} : la spécification dépasse les limites du portail : {'; '.join(too_large[:3])}",
+                f"Restez sous {MAX_ROWS} valeurs générées, {MAX_PIXELS} pixels de large ou de haut et "
+                f"{MAX_SPEC_CHARS} caractères : mettez les données dans la ressource, pas dans `spec`.",
+                "spec",
+            )
+        )
+        if any(item.startswith("imbriquée") for item in too_large):
+            return problems  # too deep to walk any further
+    remote = remote_problems(spec)
+    if remote:
+        problems.append(
+            ViewProblem(
+                "view-spec-remote",
+                f"{label} : la spécification désigne une adresse ou un lien : {'; '.join(remote[:3])}",
+                "Retirez `url`, `href` et toute adresse de `spec` : un graphique ne montre que les données de "
+                "sa ressource ; citez l'origine dans le `source` de la vue.",
+                "spec",
             )
         )
     return problems

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +37,49 @@ FORMAT_LOCALE = {
 }
 RENDERER = "portal-charts/4"  # bump to re-render every chart after a change of the renderer
 OUTPUTS = ("vl.json", "svg", "png", "csv", "json")
+# The drawn chart, before it becomes a PNG (scale 2, 4 bytes a pixel): a tall faceted chart passes,
+# a 60,000-pixel one does not reach the rasteriser.
+MAX_SIDE = 10_000
+MAX_AREA = 8_000_000
+SVG_SIZE = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
+# In the drawn SVG, only references inside the document: resvg (the PNG) would load any other
+# href, from the network or from local files, and so would a browser opening the SVG itself.
+OUTSIDE_REFERENCE = re.compile(
+    r"""(?:\bhref\s*=\s*["']\s*(?!#)|url\(\s*["']?\s*(?!#)|<script\b|<foreignObject\b)""", re.IGNORECASE
+)
+
+
+class ChartError(ValueError):
+    """A dataset whose charts cannot be built, with the one-line reason."""
+
+
+class UnsafeChart(ValueError):
+    """A chart that would load from elsewhere or be too large to draw (validation bypassed or outrun)."""
+
+
+def draw_svg(spec: dict) -> str:
+    """The chart as SVG, with every load from elsewhere forbidden; UnsafeChart if it tries or outgrows."""
+    import vl_convert
+
+    try:
+        # allowed_base_urls=[]: vl-convert fetches nothing, whatever the spec says.
+        svg = vl_convert.vegalite_to_svg(spec, format_locale=FORMAT_LOCALE, allowed_base_urls=[])
+    except ValueError as error:
+        reason = next((line for line in str(error).splitlines() if "Error" in line), str(error)[:200])
+        raise UnsafeChart(reason.strip()) from None
+    check_drawn(svg)
+    return svg
+
+
+def check_drawn(svg: str) -> None:
+    """UnsafeChart if the drawn SVG refers outside itself or is too large for its PNG."""
+    outside = OUTSIDE_REFERENCE.search(svg)
+    if outside:
+        raise UnsafeChart(f"le dessin fait référence à l'extérieur ({svg[outside.start() : outside.start() + 80]!r})")
+    size = SVG_SIZE.search(svg[:2000])
+    width, height = (float(size.group(1)), float(size.group(2))) if size else (math.inf, math.inf)
+    if max(width, height) > MAX_SIDE or width * height > MAX_AREA:
+        raise UnsafeChart(f"le dessin mesure {width:.0f} × {height:.0f} pixels (au plus {MAX_SIDE} de côté)")
 
 
 @dataclass
@@ -120,7 +165,7 @@ def render_view(dataset: Dataset, view: View, tables: dict[str, pd.DataFrame], o
             "Retirez l'échappement \\u0000…\\u001f, \\x…, \\0 ou \\b de la spécification."
         )
     spec = vega_lite_spec(view, data, unit, source, summary)
-    svg = vl_convert.vegalite_to_svg(spec, format_locale=FORMAT_LOCALE)
+    svg = draw_svg(spec)
     # The PNG from the SVG already drawn: the same picture, at half the cost of a second render.
     png = vl_convert.svg_to_png(svg, scale=2)
     svg = accessible_svg(svg, f"graphique-{dataset.name}-{view.name}", view.title, summary)
@@ -154,10 +199,6 @@ def load_tables(dataset: Dataset, views: list[View]) -> dict[str, pd.DataFrame]:
     return tables
 
 
-class ChartError(ValueError):
-    """A dataset whose charts cannot be built, with the one-line reason."""
-
-
 def build_charts(dataset: Dataset, out: Path) -> list[Chart]:
     """Every chart a dataset declares; ChartError names the dataset, the view and the fix."""
     from portal.charts.data import TooManyRows
@@ -184,6 +225,11 @@ def build_charts(dataset: Dataset, out: Path) -> list[Chart]:
         except TooManyRows as too_many:
             raise ChartError(
                 f"{dataset.name} : la vue « {view.name} » montrerait {too_many.rows} lignes. Filtrez ou agrégez."
+            ) from None
+        except UnsafeChart as unsafe:
+            raise ChartError(
+                f"{dataset.name} : la vue « {view.name} » ne peut pas être dessinée : {unsafe}. "
+                "Lancez portal validate pour le détail."
             ) from None
         except UnsafePath as unsafe:
             raise ChartError(

@@ -1,6 +1,7 @@
 """The open-data checklist: one module per check, listed here explicitly, in running order."""
 
 from portal.checks import (
+    descriptions,
     files,
     formats,
     freshness,
@@ -15,4 +16,18 @@ from portal.checks import (
     views,
 )
 
-CHECKS = (profile, files, structure, scdl, licence, freshness, metadata, links, text, formats, personal_data, views)
+CHECKS = (
+    profile,
+    files,
+    structure,
+    scdl,
+    licence,
+    freshness,
+    metadata,
+    links,
+    text,
+    descriptions,
+    formats,
+    personal_data,
+    views,
+)

@@ -1,7 +1,8 @@
 """Safe rendering: text from a data package never becomes markup.
 
-Plain strings are escaped; package Markdown is rendered after escaping its HTML, and links or
-images pointing anywhere but http(s), mailto or the site itself are neutralised.
+Plain strings are escaped; package Markdown is rendered after escaping its HTML, links pointing
+anywhere but http(s), mailto or the site itself are neutralised, and images from elsewhere become
+links (portal.links): a page loads nothing from another host.
 """
 
 from __future__ import annotations
@@ -12,9 +13,6 @@ from html import escape
 import yaml
 
 from portal.text import clean
-
-SAFE_URL = re.compile(r"^(https?:|mailto:|#|/|\.|[a-zA-Z0-9_-]+(/|\.|$))")
-LINK = re.compile(r'(<(?:a|img)\b[^>]*?\s(?:href|src)=")([^"]*)(")')
 
 
 def esc(value: object) -> str:
@@ -30,22 +28,11 @@ def markdown_inline(value: object) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+!|~<>])", r"\\\1", text)
 
 
-def _safe_link(match: re.Match) -> str:
-    url = match.group(2)
-    plain = url.replace("&amp;", "&").strip().lower()
-    return (
-        match.group(1)
-        + (url if SAFE_URL.match(plain) and not plain.startswith(("javascript", "data", "vbscript")) else "#")
-        + match.group(3)
-    )
-
-
 def markdown_block(text: object) -> str:
     """Package Markdown (descriptions, notes) as HTML without any markup of its own."""
-    import markdown
+    from portal.links import render_markdown
 
-    rendered = markdown.markdown(escape(clean(str(text or "")), quote=False), extensions=["tables", "sane_lists"])
-    return compact(LINK.sub(_safe_link, rendered))
+    return compact(render_markdown(clean(str(text or ""))).html)
 
 
 def compact(html: str) -> str:

@@ -123,6 +123,20 @@ def on_serve(server, config, builder):
 
 
 def on_post_build(config) -> None:
+    from portal.site.csp import add_policies
+
+    # Every page, the theme's 404 included, once it is written: each policy hashes that page's scripts.
+    # Not under `mkdocs serve`: its live reload adds an inline script to each page as it serves it,
+    # which a policy would block; a served preview is never published.
+    if _state.get("command") != "serve":
+        blocked = add_policies(Path(config.site_dir), [Path(d) for d in config.theme.dirs])
+        for page, scripts in blocked.items():
+            log.warning(
+                "portail : %s contient %d script(s) en ligne qui ne sont pas ceux du thème ; la politique de "
+                "sécurité (CSP) les bloque. Servez tout script depuis un fichier de docs/assets/.",
+                page,
+                len(scripts),
+            )
     staging, final = _state.get("staging"), _state.get("final")
     if staging is None:
         return
