@@ -60,6 +60,7 @@ def export_dcat(datasets_root: Path, base_url: str, fmt: str, settings: dict | N
     from portal.checks.base import Options
     from portal.site.downloads import write_downloads
     from portal.site.metadata import citation_text
+    from portal.site.tables import TableError
     from portal.validate import validate_paths
 
     report = validate_paths([datasets_root], Options())
@@ -79,6 +80,8 @@ def export_dcat(datasets_root: Path, base_url: str, fmt: str, settings: dict | N
                 downloads = write_downloads(dataset, Path(scratch), base_url, citation_text(dataset, page))
             except UnsafePath as error:
                 raise CatalogueError(f"{shown_name(dataset.name)} : catalogue refusé, {error}.") from None
+            except TableError as error:  # a table the build could not publish either: said, not listed
+                raise CatalogueError(str(error)) from None
             listed.append((dataset, downloads))
     settings = settings or {}
     info = CatalogueInfo(

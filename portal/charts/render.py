@@ -35,7 +35,7 @@ FORMAT_LOCALE = {
     "currency": ["", "\u00a0€"],
     "percent": "\u202f%",
 }
-RENDERER = "portal-charts/4"  # bump to re-render every chart after a change of the renderer
+RENDERER = "portal-charts/5"  # bump to re-render every chart after a change of the renderer
 OUTPUTS = ("vl.json", "svg", "png", "csv", "json")
 # The drawn chart, before it becomes a PNG (scale 2, 4 bytes a pixel): a tall faceted chart passes,
 # a 60,000-pixel one does not reach the rasteriser.
@@ -178,7 +178,9 @@ def render_view(dataset: Dataset, view: View, tables: dict[str, pd.DataFrame], o
     atomic.write_text(chart.path("svg"), svg)
     atomic.write_bytes(chart.path("png"), png)
     with atomic.replacing(chart.path("csv")) as temporary:
-        data.to_csv(temporary, index=False, encoding="utf-8")
+        # A lone CR in a cell is quoted by the csv module only when the line terminator holds one.
+        has_cr = any(data[c].astype("string").str.contains("\r", regex=False).any() for c in data.columns)
+        data.to_csv(temporary, index=False, encoding="utf-8", lineterminator="\r\n" if has_cr else "\n")
     atomic.write_text(chart.path("json"), json.dumps(alternative, ensure_ascii=False, indent=1))
     atomic.write_text(stamp, digest)
     chart.rendered = True

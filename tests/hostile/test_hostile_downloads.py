@@ -16,7 +16,7 @@ import pytest
 from portal.dataset import load_dataset
 from portal.site.downloads import spreadsheet_cell, write_downloads
 from portal.site.tables import MAX_CELL_CHARS, PREVIEW_ROWS, Summary
-from tests.hostile.conftest import assert_no_traceback, build_package, mkdocs_build, portal_with, run_portal
+from tests.hostile.conftest import PACKAGES, assert_no_traceback, build_package, mkdocs_build, portal_with, run_portal
 
 HEADER = ["annee", "dispositif", "participants", "budget"]
 # (dispositif, budget, the dispositif cell of the Excel variant, its budget cell)
@@ -203,6 +203,50 @@ def test_a_cell_over_the_bound_stops_the_build_with_one_line(tmp_path):
     message = next(line for line in result.stderr.splitlines() if "dépasse" in line)
     assert "participation.csv" in message and "16\u202f777\u202f216 caractères" in message
     assert "raccourcissez-la" in message
+
+
+def test_portal_export_dcat_over_a_cell_beyond_the_bound_says_so_in_one_line(tmp_path):
+    rows = [["2024", "y" * (MAX_CELL_CHARS + 1), "1", "2"]]
+    package = build_package(tmp_path / "paquets" / "enorme", files={"participation.csv": source_csv(rows)})
+    exported = run_portal("export", "dcat", str(package.parent), "--base-url", "https://exemple.invalid/")
+    assert exported.returncode == 1
+    assert_no_traceback(exported)
+    assert exported.stderr.count("\n") == 1 and "participation.csv" in exported.stderr and "dépasse" in exported.stderr
+    assert "inattendu" not in exported.stderr  # said by the exporter, not by the last guard
+
+
+def test_a_chart_csv_keeps_cr_lf_and_crlf_inside_its_cells(tmp_path):
+    from portal.charts.data import chart_data
+    from portal.charts.render import build_charts, load_tables
+
+    labels = {"Communes": "Com\rmunes", "Départements": "Départ\r\nements", "Régions": "Ré\ngions"}
+    rows = list(csv.reader(io.StringIO((PACKAGES / "graphiques" / "reponses.csv").read_text("utf-8"))))
+    rows = [[labels.get(cell, cell) for cell in row] for row in rows]
+    package = build_package(
+        tmp_path / "datasets" / "retours", "graphiques", files={"reponses.csv": source_csv_of(rows)}
+    )
+    dataset = load_dataset(package)
+    charts = build_charts(dataset, tmp_path / "graphiques")
+    tables = load_tables(dataset, [chart.view for chart in charts])
+    shown = set()
+    for chart in charts:
+        data = chart_data(chart.view, tables[chart.view.resource])
+        expected = [
+            list(data.columns),
+            *[
+                ["" if v is None else str(v) for v in row]
+                for row in data.astype(object).where(data.notna(), None).values.tolist()
+            ],
+        ]
+        assert with_csv_module(chart.path("csv"), ",") == expected
+        shown |= {cell for row in expected for cell in row}
+    assert "Com\rmunes" in shown  # the hostile label was drawn, and came back whole
+
+
+def source_csv_of(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
 
 
 # --- streaming ----------------------------------------------------------------------------

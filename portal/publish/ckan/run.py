@@ -21,6 +21,7 @@ from portal.publish.ckan.plan import DatasetPlan, is_managed, plan_dataset
 from portal.site import urls
 from portal.site.downloads import write_downloads
 from portal.site.metadata import citation_text
+from portal.site.tables import TableError
 from portal.validate import validate_paths
 
 LABELS = {
@@ -230,7 +231,7 @@ def _publish_one(client, dataset, organisation_id, licences, target, scratch, dr
         if not dry_run and plan.changes:
             apply(client, plan, current["id"] if current else None)
         return Outcome(dataset.name, plan.action, _summary(plan), plan)
-    except (CkanError, mapping.LicenceMissing, UnsafePath) as error:
+    except (CkanError, mapping.LicenceMissing, UnsafePath, TableError) as error:
         return Outcome(dataset.name, "error", str(error))
 
 
