@@ -55,11 +55,16 @@ def safe_link(url: str) -> str | None:
     return readings[0] if schemes <= LINK_SCHEMES else None
 
 
+MAX_MARKDOWN_CHARS = 20_000  # ten times the longest description of datasets/
+MAX_MARKDOWN_BRACKETS = 1_000
+
+
 @dataclass
 class Rendered:
     html: str
     remote_images: list[str] = field(default_factory=list)  # turned into links
     unsafe_links: list[str] = field(default_factory=list)  # turned into plain text
+    plain: bool = False  # too long or too nested for Markdown: shown as escaped plain text
 
 
 def render_markdown(text: str) -> Rendered:
@@ -87,8 +92,21 @@ def render_markdown(text: str) -> Rendered:
             md.treeprocessors.register(SafeAddresses(md), "safe-addresses", 0)  # last: every link exists
 
     source = _escape_markup(text)
-    rendered.html = markdown.markdown(source, extensions=["tables", "sane_lists", Addresses()])
+    # Python-Markdown is quadratic in '[' and recursive in nested lists: past these bounds a
+    # description would take minutes or crash the build, so it is shown as plain text instead.
+    if len(text) > MAX_MARKDOWN_CHARS or text.count("[") > MAX_MARKDOWN_BRACKETS:
+        return _plain(text)
+    try:
+        rendered.html = markdown.markdown(source, extensions=["tables", "sane_lists", Addresses()])
+    except RecursionError:
+        return _plain(text)
     return rendered
+
+
+def _plain(text: str) -> Rendered:
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    html = "\n".join("<p>" + _escape_markup(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
+    return Rendered(html, plain=True)
 
 
 def _escape_markup(text: str) -> str:

@@ -248,6 +248,7 @@ CODES: dict[str, CodeInfo] = {
         "warning",
         description_remote_image="une description affiche une image d'un autre site (la page en fait un lien)",
         description_unsafe_link="une description contient un lien qui n'est pas une adresse web (la page n'en garde que le texte)",
+        description_plain_text="une description trop longue ou trop imbriquée pour le Markdown est montrée en texte brut",
     ),
     # open formats
     **_codes(

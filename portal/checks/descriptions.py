@@ -26,6 +26,14 @@ def run(context: Context) -> Iterator[Problem]:
         if not isinstance(text, str) or not text.strip():
             continue
         rendered = render_markdown(text)
+        if rendered.plain:
+            yield problem(
+                "description-plain-text",
+                f"{where} : `{name}` ({len(text)} caractères) est trop longue ou trop imbriquée pour le Markdown ; la page la montre en texte brut.",
+                "Raccourcissez-la (20 000 caractères au plus, 1 000 crochets au plus) et évitez les listes imbriquées sur des centaines de niveaux.",
+                file=where,
+                field=name,
+            )
         for url in rendered.remote_images:
             yield problem(
                 "description-remote-image",

@@ -107,6 +107,35 @@ def test_raw_markup_in_a_description_is_text(markup):
 THEME_DIRS = [ROOT / "overrides", Path(material.__file__).parent / "templates"]
 
 
+@pytest.mark.parametrize(
+    "markdown",
+    ["1. " * 3000, "[" * 20_000, "[a](" * 2_000, "x" * 25_000],
+    ids=["listes-imbriquees", "crochets", "liens-ouverts", "tres-long"],
+)
+def test_a_description_too_nested_or_too_long_for_markdown_is_plain_text(markdown):
+    """Python-Markdown recurses once per nested list (a RecursionError) and is quadratic in '['."""
+    import time
+
+    from portal.links import render_markdown
+
+    started = time.perf_counter()
+    rendered = render_markdown(markdown)
+    assert time.perf_counter() - started < 2
+    assert rendered.plain and rendered.html.startswith("<p>") and "<ol>" not in rendered.html
+
+
+def test_validate_says_a_description_is_shown_as_plain_text_and_the_build_passes(tmp_path):
+    package = build_package(tmp_path / "paquets" / "imbrique", descriptor=lambda d: d.update(description="1. " * 3000))
+    result = run_portal("validate", str(package), "--format", "json")
+    assert_no_traceback(result)
+    codes = [p["code"] for d in json.loads(result.stdout)["datasets"] for p in d["problems"]]
+    assert "description-plain-text" in codes
+    folder = portal_with(tmp_path / "portail", [package])
+    built = mkdocs_build(folder)
+    assert built.returncode == 0, built.stderr[-2000:]
+    assert "1. 1. 1. 1." in (folder / "site" / "jeux" / "imbrique" / "index.html").read_text("utf-8")
+
+
 def test_the_policy_hashes_the_theme_scripts_only_and_not_data_blocks():
     theme = '__md_scope=new URL("../..",location),__md_hash=e=>[...e].reduce(((e,_)=>(e<<5)-e+_.charCodeAt(0)),0),__md_get=(e,_=localStorage,t=__md_scope)=>JSON.parse(_.getItem(t.pathname+"."+e)),__md_set=(e,_,t=localStorage,a=__md_scope)=>{try{t.setItem(a.pathname+"."+e,JSON.stringify(_))}catch(e){}}'
     page = (
