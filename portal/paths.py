@@ -21,9 +21,19 @@ NAME_RULE = (
 )
 
 
+# Windows refuses these as file names, whatever follows the first dot: a portal's repository
+# holding datasets/con/ or nul.csv could not be cloned there.
+WINDOWS_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?")
+
+
 def is_safe_name(name: object) -> bool:
     """Whether ``name`` may be used as a file or URL name as it is."""
-    return isinstance(name, str) and len(name) <= MAX_NAME and NAME.fullmatch(name) is not None
+    return (
+        isinstance(name, str)
+        and len(name) <= MAX_NAME
+        and NAME.fullmatch(name) is not None
+        and WINDOWS_RESERVED.fullmatch(name) is None
+    )
 
 
 def suggest_name(name: object) -> str:
@@ -76,6 +86,8 @@ def name_fault(name: object) -> str | None:
         return f"contient le séparateur de dossiers « {separator} »"
     if name[0] in "._-":
         return f"commence par « {name[0]} »"
+    if NAME.fullmatch(name):
+        return f"est un nom réservé par Windows (« {name.split('.')[0]} »)"
     char = next(c for c in name if not re.fullmatch(r"[a-z0-9._-]", c))
     if char == "\n" and name.endswith("\n") and name.count("\n") == 1:
         return "finit par un saut de ligne"

@@ -54,6 +54,21 @@ def test_package_dict(dataset):
     }
 
 
+@pytest.mark.parametrize(
+    ("email", "sent"),
+    [
+        ("contact@exempleville.fr", "contact@exempleville.fr"),
+        ("a b@x.fr", None),
+        ("x@y.fr>", None),
+        ("pas-un-courriel", None),
+    ],
+)
+def test_only_a_valid_email_reaches_ckan(dataset, email, sent):
+    dataset.descriptor["contributors"][0]["email"] = email
+    package = mapping.package_dict(dataset, "org-id", "etalab-2.0", "https://portail.example.org/jeux/complet/")
+    assert package.get("author_email") == sent and package.get("maintainer_email") == sent
+
+
 def test_tags_drop_characters_ckan_refuses(dataset):
     dataset.descriptor["keywords"] = ["open data, collectivités", "x", "budget (2018)"]
     assert mapping.tags(dataset) == [{"name": "budget  2018"}, {"name": "open data  collectivités"}]

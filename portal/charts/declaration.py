@@ -25,6 +25,8 @@ CHANNELS = ("x", "y", "color", "facet")
 NUMERIC = {"integer", "number"}
 FORMATS = ("nombre", "pourcentage", "euros")
 AGGREGATES = ("sum", "mean", "median", "min", "max", "count")
+# The texts drawn on a chart: vl-convert takes seconds per chart on a title of 100,000 characters.
+TEXT_BOUNDS = {"title": 300, "subtitle": 500, "source": 500, "base": 300, "description": 5000}
 # A chart never inlines more rows than this: aggregate first (see docs/reference/graphiques.md).
 MAX_ROWS = 5000
 
@@ -167,6 +169,17 @@ def _read_view(descriptor: dict[str, Any], index: int, item: Any) -> tuple[View 
                 "Donnez un `title` à la vue : il s'affiche sur le graphique.",
             )
         )
+    for key, bound in TEXT_BOUNDS.items():
+        text = item.get(key)
+        if isinstance(text, str) and len(text) > bound:
+            problems.append(
+                ViewProblem(
+                    "view-invalid",
+                    f"{label} : `{key}` fait {len(text)} caractères (au plus {bound})",
+                    f"Raccourcissez `{key}` : il est dessiné sur le graphique.",
+                    key,
+                )
+            )
     resource = item.get("resource")
     fields = _fields_of(descriptor, resource) if isinstance(resource, str) else None
     if fields is None:

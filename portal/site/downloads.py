@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import re
 import shutil
 import zipfile
@@ -140,6 +141,8 @@ def _typed(value: str, field: dict[str, Any]) -> Any:
             return int(value)
         if kind == "number":
             number = float(value)
+            if not math.isfinite(number):
+                return value  # NaN and INF have no JSON number: kept as the text they were
             return int(number) if number.is_integer() and "." not in value and "e" not in value.lower() else number
     except ValueError:
         return value

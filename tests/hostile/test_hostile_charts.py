@@ -175,3 +175,14 @@ def test_portal_charts_refuses_a_remote_spec_and_requests_nothing(hostile, canar
     assert canary.requests() == []
     with pytest.raises(ChartError, match="adresse ou un lien"):
         build_charts(load_dataset(folder), tmp_path / "out2")
+
+
+@pytest.mark.parametrize(("key", "bound"), [("title", 300), ("subtitle", 500), ("source", 500), ("base", 300)])
+def test_a_chart_text_too_long_to_draw_is_refused(key, bound):
+    """vl-convert takes seconds per chart on a 100,000-character title: validate bounds the drawn texts."""
+    descriptor = json.loads((PACKAGES / "graphiques" / "datapackage.json").read_text("utf-8"))
+    descriptor["views"][0][key] = "x" * (bound + 1)
+    views, problems = read_views(descriptor)
+    assert [p.field for p in problems] == [key] and f"au plus {bound}" in problems[0].message
+    descriptor["views"][0][key] = "x" * bound
+    assert read_views(descriptor)[1] == []

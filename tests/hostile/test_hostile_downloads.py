@@ -243,6 +243,23 @@ def test_a_chart_csv_keeps_cr_lf_and_crlf_inside_its_cells(tmp_path):
     assert "Com\rmunes" in shown  # the hostile label was drawn, and came back whole
 
 
+def test_json_download_stays_json_with_nan_and_infinity_cells(tmp_path):
+    from portal.site.downloads import JsonRecords
+
+    fields = {"budget": {"name": "budget", "type": "number"}}
+    stream = io.StringIO()
+    records = JsonRecords(stream, ["budget"], fields)
+    for row in [["NaN"], ["INF"], ["-inf"], ["1.5"]]:
+        records.writerow(row)
+    records.close()
+    text = stream.getvalue()
+
+    def refuse(constant):
+        raise ValueError(f"{constant} n'est pas du JSON")
+
+    assert [r["budget"] for r in json.loads(text, parse_constant=refuse)] == ["NaN", "INF", "-inf", 1.5]
+
+
 def source_csv_of(rows: list[list[str]]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)

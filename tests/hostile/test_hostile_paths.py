@@ -77,6 +77,8 @@ def elsewhere(tmp_path: Path) -> Path:
         (set_resource_name("Réponses"), "contient la majuscule « R »"),
         (lambda d: d.update(name="hostile\n"), "finit par un saut de ligne"),
         (lambda d: d.update(name=".hostile"), "commence par « . »"),
+        (set_resource_name("nul"), "est un nom réservé par Windows (« nul »)"),
+        (set_view_name("com1.svg"), "est un nom réservé par Windows (« com1 »)"),
     ],
     ids=[
         "view-escape",
@@ -87,6 +89,8 @@ def elsewhere(tmp_path: Path) -> Path:
         "resource-upper",
         "name-newline",
         "name-dot",
+        "resource-windows",
+        "view-windows",
     ],
 )
 def test_validate_refuses_an_unsafe_name(hostile, edit, fault):

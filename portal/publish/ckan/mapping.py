@@ -13,6 +13,7 @@ from typing import Any
 
 from portal.dataset import Dataset
 from portal.site import metadata
+from portal.text import email_address
 from portal.vocabularies import identify_licence
 
 MARKER = "portal_managed"  # extra set on every dataset this tool creates: --prune deletes only those
@@ -83,8 +84,8 @@ def people(dataset: Dataset) -> dict[str, str]:
         person = with_role(*roles)
         if person:
             fields[key] = str(person.get("title") or "")
-            if person.get("email"):
-                fields[f"{key}_email"] = str(person["email"])
+            if email := email_address(person.get("email")):  # never an address CKAN would mail blindly
+                fields[f"{key}_email"] = email
     return fields
 
 
