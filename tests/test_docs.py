@@ -31,6 +31,41 @@ def test_every_problem_code_is_documented_and_no_other():
     assert documented == set(CODES)
 
 
+# The codes by which portal validate refuses or flags a hostile package: the threat model names each.
+DEFENCE_CODES = {
+    "name-unsafe",
+    "path-unsafe",
+    "resource-not-file",
+    "schema-path-unsafe",
+    "view-spec-remote",
+    "view-spec-too-large",
+    "text-control-escape",
+    "description-remote-image",
+    "description-unsafe-link",
+    "description-plain-text",
+    "text-control-characters",
+    "url-not-web",
+    "email-invalid",
+    "descriptor-too-deep",
+}
+
+
+def test_the_threat_model_names_real_codes_and_every_defence():
+    import re
+
+    import yaml
+
+    page = (ROOT / "docs" / "securite.md").read_text("utf-8")
+    named = set(re.findall(r"\(`([a-z0-9]+(?:-[a-z0-9]+)+)`", page))  # "(`name-unsafe`)"
+    assert named <= set(CODES), named - set(CODES)
+    assert named >= DEFENCE_CODES, DEFENCE_CODES - named
+    assert set(CODES) >= DEFENCE_CODES
+    config = yaml.load((ROOT / "mkdocs.yml").read_text("utf-8"), Loader=yaml.BaseLoader)
+    assert "securite.md" in json.dumps(config["nav"], ensure_ascii=False)
+    for module in ("paths", "charts", "pages", "text", "downloads", "resources", "interrupt", "property"):
+        assert (ROOT / "tests" / "hostile" / f"test_hostile_{module}.py").is_file()
+
+
 def test_every_criterion_is_documented():
     page = (REFERENCE / "controles.md").read_text("utf-8")
     for criterion in CRITERIA:
