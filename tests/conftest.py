@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import shutil
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -15,6 +13,7 @@ from portal.checks.base import Options
 from portal.cli import main
 from portal.dataset import load_dataset
 from portal.validate import DatasetReport, validate_dataset
+from tests.portal_fixture import build_package
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PACKAGES = FIXTURES / "packages"
@@ -32,22 +31,7 @@ def package(tmp_path: Path) -> Callable[..., Path]:
     def make(
         name: str = "complet", descriptor: Callable[[dict], None] | None = None, files: dict | None = None
     ) -> Path:
-        folder = tmp_path / name
-        shutil.copytree(PACKAGES / "complet", folder)
-        data = json.loads((folder / "datapackage.json").read_text("utf-8"))
-        data["name"] = name
-        if descriptor:
-            descriptor(data)
-        (folder / "datapackage.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
-        for file_name, content in (files or {}).items():
-            target = folder / file_name
-            if content is None:
-                target.unlink()
-            elif isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, "utf-8")
-        return folder
+        return build_package(tmp_path / name, "complet", descriptor=descriptor, files=files)
 
     return make
 

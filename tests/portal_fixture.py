@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -39,3 +41,24 @@ def mkdocs_build(folder: Path) -> subprocess.CompletedProcess:
         text=True,
         env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
     )
+
+
+def build_package(
+    folder: Path, base: str = "complet", descriptor: Callable[[dict], None] | None = None, files: dict | None = None
+) -> Path:
+    """Copy fixture package ``base`` to ``folder`` (its name the folder's), edit, write files."""
+    shutil.copytree(PACKAGES / base, folder)
+    data = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    data["name"] = folder.name
+    if descriptor:
+        descriptor(data)
+    (folder / "datapackage.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
+    for file_name, content in (files or {}).items():
+        target = folder / file_name
+        if content is None:
+            target.unlink()
+        elif isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, "utf-8")
+    return folder

@@ -7,7 +7,6 @@ defence it covers is removed.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -17,30 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.portal_fixture import PACKAGES, make_portal, mkdocs_build
+from tests.portal_fixture import build_package, make_portal, mkdocs_build
 
 PORTAL = Path(sys.executable).with_name("portal")
-
-
-def build_package(
-    folder: Path, base: str = "complet", descriptor: Callable[[dict], None] | None = None, files: dict | None = None
-) -> Path:
-    """Copy fixture package ``base`` to ``folder`` (its name the folder's), edit, write files."""
-    shutil.copytree(PACKAGES / base, folder)
-    data = json.loads((folder / "datapackage.json").read_text("utf-8"))
-    data["name"] = folder.name
-    if descriptor:
-        descriptor(data)
-    (folder / "datapackage.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
-    for file_name, content in (files or {}).items():
-        target = folder / file_name
-        if content is None:
-            target.unlink()
-        elif isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, "utf-8")
-    return folder
 
 
 @pytest.fixture
