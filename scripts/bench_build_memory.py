@@ -82,7 +82,7 @@ def write_rows(path: Path, size: int, seed: int = 13) -> int:
     return rows
 
 
-def large_portal(folder: Path, size: int, view: bool) -> tuple[Path, int]:
+def large_portal(folder: Path, size: int, view: bool, aggregate: str = "sum") -> tuple[Path, int]:
     make_portal(folder, [])
     package = folder / "datasets" / "gros"
     shutil.copytree(PACKAGES / "complet", package)
@@ -100,7 +100,7 @@ def large_portal(folder: Path, size: int, view: bool) -> tuple[Path, int]:
                 "title": "Participants par dispositif",
                 "x": "dispositif",
                 "y": "participants",
-                "aggregate": "sum",
+                "aggregate": aggregate,
             }
         ]
     (package / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), "utf-8")
@@ -117,11 +117,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=float, default=2048, help="taille du CSV en Mio (défaut : 2048)")
     parser.add_argument("--view", action="store_true", help="un graphique agrégé sur la grande table")
+    parser.add_argument("--aggregate", default="sum", help="l'agrégat du graphique (défaut : sum)")
     parser.add_argument("--keep", action="store_true", help="garder le dossier temporaire")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-memoire-", dir="/tmp"))
     try:
-        csv_path, rows = large_portal(folder / "portail", int(args.size_mb * 1024 * 1024), args.view)
+        csv_path, rows = large_portal(folder / "portail", int(args.size_mb * 1024 * 1024), args.view, args.aggregate)
         print(f"CSV : {csv_path.stat().st_size / 1024 / 1024:.0f} Mio, {rows:,} lignes".replace(",", " "))
         start = time.perf_counter()
         result = subprocess.run(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from portal.charts.declaration import MAX_ROWS, read_views
+from portal.charts.declaration import read_views
 from portal.checks.base import Context
 from portal.dataset import display_path
 from portal.problems import Problem, problem
@@ -47,7 +47,7 @@ def run(context: Context) -> Iterator[Problem]:
         except TooManyRows:
             yield problem(
                 "view-too-many-rows",
-                f"{where} : la vue « {view.name} » montrerait plus de {ROW_LIMIT} lignes (au plus {MAX_ROWS}).",
+                f"{where} : la vue « {view.name} » montrerait plus de {ROW_LIMIT} lignes.",
                 "Filtrez les lignes (`filter`) ou agrégez-les (`aggregate`) pour rester sous 5 000 lignes.",
                 file=where,
                 field=view.name,
