@@ -7,6 +7,7 @@ view below crosses many chunks.
 
 from __future__ import annotations
 
+import json
 import random
 import tracemalloc
 from pathlib import Path
@@ -15,10 +16,11 @@ import pandas as pd
 import pytest
 
 from portal.charts.data import TooManyRows, chart_data, read_table, unit_of
-from portal.charts.declaration import AGGREGATES, MAX_ROWS, View
+from portal.charts.declaration import AGGREGATES, MAX_ROWS, View, read_views
 from portal.charts.render import content_hash
 from portal.charts.stream import Table, UnreadableTable
 from portal.charts.summary import text_alternative
+from tests.hostile.conftest import assert_no_traceback, run_portal
 
 FIELDS = [
     {"name": "annee", "type": "year"},
@@ -216,3 +218,76 @@ def test_memory_stays_bounded_on_a_table_of_tens_of_megabytes(tmp_path):
         tracemalloc.stop()
     # The four columns held whole in pandas take about 65 MiB; a chunk of 20,000 rows a few.
     assert peak < 20 * 1024 * 1024, f"peak {peak / 1024 / 1024:.0f} MiB for a {size / 1024 / 1024:.0f} MiB table"
+
+
+def large_responses(folder: Path, rows: int) -> None:
+    """reponses.csv of the `graphiques` fixture, grown past one chunk (CHUNK_BYTES) with rows of its own shape."""
+    from portal.charts.stream import CHUNK_BYTES
+
+    path = folder / "reponses.csv"
+    with path.open("a", encoding="utf-8") as stream:
+        for block in range(0, rows, 10_000):
+            stream.write(
+                "".join(
+                    f"grand,{2000 + i % 20},Réponse {i % 13},{i % 997}.{i % 7},nombre\n"
+                    for i in range(block, block + 10_000)
+                )
+            )
+    assert path.stat().st_size > CHUNK_BYTES
+
+
+def test_portal_validate_and_charts_on_a_table_larger_than_a_chunk(hostile, tmp_path):
+    def views(descriptor):
+        descriptor["views"] += [
+            {
+                "name": "grand-somme",
+                "title": "Grand",
+                "resource": "reponses",
+                "type": "bar",
+                "x": "reponse",
+                "y": "valeur",
+                "aggregate": "mean",
+                "filter": {"question_id": "grand"},
+                "sort": "-y",
+            },
+            {
+                "name": "grand-lignes",
+                "title": "Tout",
+                "resource": "reponses",
+                "type": "bar",
+                "x": "reponse",
+                "y": "valeur",
+                "filter": {"question_id": "grand"},
+            },
+        ]
+
+    folder = hostile("grand", base="graphiques", descriptor=views)
+    large_responses(folder, 500_000)
+    result = run_portal("validate", str(folder), "--format", "json", timeout=300)
+    assert_no_traceback(result)
+    problems = [p for d in json.loads(result.stdout)["datasets"] for p in d["problems"]]
+    refused = [p for p in problems if p["code"] == "view-too-many-rows"]
+    assert [p["field"] for p in refused] == ["grand-lignes"], refused
+    assert "montrerait plus de 5 000 lignes" in refused[0]["message"]
+    # Drawn without the refused view: the chart's CSV is the whole table's aggregate.
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    descriptor["views"] = [v for v in descriptor["views"] if v["name"] != "grand-lignes"]
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), "utf-8")
+    out = tmp_path / "out"
+    result = run_portal("charts", str(folder), "--out", str(out), timeout=300)
+    assert_no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    [v], _ = read_views({**descriptor, "views": [descriptor["views"][-1]]})
+    resource = next(r for r in descriptor["resources"] if r["name"] == "reponses")
+    reference = chart_data(v, read_table(folder / "reponses.csv", resource))
+    assert (out / "grand" / "grand-somme.csv").read_text("utf-8") == reference.to_csv(index=False)
+
+
+def test_portal_charts_names_an_unreadable_table_in_one_line(hostile, tmp_path):
+    folder = hostile("casse", base="graphiques")
+    with (folder / "reponses.csv").open("a", encoding="utf-8") as stream:
+        stream.write('type,2018,"Communes,1,pourcentage\n')  # an unterminated quote
+    result = run_portal("charts", str(folder), "--out", str(tmp_path / "out"))
+    assert_no_traceback(result)
+    assert result.returncode == 1
+    assert "casse : données illisibles" in result.stderr
