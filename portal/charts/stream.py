@@ -101,14 +101,16 @@ class Table:
         try:
             rows = self.rows or chunk_rows(self.path)
             if rows is None:
-                whole = read_table(self.path, self.resource, self.encoding, columns)
-                return {id(view): in_memory(view, whole) for view in views}
+                return self._read_whole(views, columns)
             chunks = read_chunks(self.path, self.resource, self.encoding, columns, rows)
-            first, second = next(chunks), next(chunks, None)
+            first = next(chunks, None)
+            second = next(chunks, None) if first is not None else None
         except READ_ERRORS as error:
             return {id(view): Outcome(error=UnreadableTable(error)) for view in views}
-        if second is None:
+        if second is None:  # one chunk: the whole table, charted as before
             chunks.close()
+            if first is None:
+                return self._read_whole(views, columns)
             return {id(view): in_memory(view, first) for view in views}
         streams = [Stream(view) for view in views]
         try:
@@ -124,6 +126,13 @@ class Table:
         finally:
             chunks.close()
         return {id(stream.view): stream.outcome() for stream in streams}
+
+    def _read_whole(self, views: list[View], columns: set[str] | None) -> dict[int, Outcome]:
+        try:
+            whole = read_table(self.path, self.resource, self.encoding, columns)
+        except READ_ERRORS as error:
+            return {id(view): Outcome(error=UnreadableTable(error)) for view in views}
+        return {id(view): in_memory(view, whole) for view in views}
 
 
 def in_memory(view: View, frame: pd.DataFrame) -> Outcome:
