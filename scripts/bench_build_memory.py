@@ -1,6 +1,6 @@
 """Benchmark: the peak memory of `mkdocs build` over one large CSV (the build streams its rows).
 
-    .venv/bin/python scripts/bench_build_memory.py [--size-mb 2048] [--view] [--keep]
+    .venv/bin/python scripts/bench_build_memory.py [--size-mb 2048] [--view] [--aggregate sum] [--keep]
 
 Writes, in a temporary folder under /tmp, a portal (the real mkdocs.yml, docs/, overrides/) with one
 dataset: the fixture package tests/fixtures/packages/complet whose table is replaced by --size-mb of
@@ -8,8 +8,7 @@ realistic rows (years, names of devices, counts, amounts with decimals, a free-t
 commas and quotes). Runs `mkdocs build --strict` under `/usr/bin/time -v` and prints the size of the
 CSV, the build time and the peak resident memory. With --view, the dataset also declares an
 aggregated bar chart over the table (--aggregate: sum, mean, median…; the charts read only the
-columns the views use, a chunk at a time). The folder is
-deleted afterwards unless --keep.
+columns the views use, a chunk at a time). The folder is deleted afterwards unless --keep.
 
 Measured (2 cores shared): 2 GiB CSV, 27.7 million rows: 619 s, peak 350 MiB (before streaming, a 100 MiB
 CSV already took 3.9 GiB). With --view, the chart data read in chunks too (portal/charts/stream.py):
