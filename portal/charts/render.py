@@ -18,8 +18,9 @@ import pandas as pd
 from portal import atomic
 from portal.charts import theme
 from portal.charts.build import vega_lite_spec
-from portal.charts.data import chart_data, columns_used, read_table, unit_of
+from portal.charts.data import ROW_LIMIT, chart_data, unit_of
 from portal.charts.declaration import RAW, View, read_views
+from portal.charts.stream import Table, UnreadableTable
 from portal.charts.summary import table_rows, text_alternative
 from portal.dataset import Dataset
 from portal.files import resolve
@@ -141,10 +142,12 @@ def content_hash(view: View, data: pd.DataFrame, unit: str, source: str | None) 
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
-def render_view(dataset: Dataset, view: View, tables: dict[str, pd.DataFrame], out: Path) -> Chart:
+def render_view(dataset: Dataset, view: View, tables: dict[str, Table | pd.DataFrame], out: Path) -> Chart:
     table = tables[view.resource]
-    data = chart_data(view, table)
-    unit = unit_of(view, table)
+    if isinstance(table, Table):
+        data, unit = table.chart(view)
+    else:
+        data, unit = chart_data(view, table), unit_of(view, table)
     summary = text_alternative(view, data, unit)
     source = view.source or default_source(dataset)
     folder = inside(out, dataset.name)
@@ -187,17 +190,16 @@ def render_view(dataset: Dataset, view: View, tables: dict[str, pd.DataFrame], o
     return chart
 
 
-def load_tables(dataset: Dataset, views: list[View]) -> dict[str, pd.DataFrame]:
-    """The tables the views draw, each with only the columns its views use."""
-    tables: dict[str, pd.DataFrame] = {}
+def load_tables(dataset: Dataset, views: list[View]) -> dict[str, Table]:
+    """The tables the views draw, each read once, in chunks, when its first chart is drawn."""
+    tables: dict[str, Table] = {}
     for resource in dataset.resources:
         name = resource.get("name")
         if name in {v.resource for v in views} and name not in tables:
             located = resolve(dataset, resource, allow_remote=False)
             if located.path is None:
                 raise FileNotFoundError(located.label)
-            columns = columns_used([v for v in views if v.resource == name])
-            tables[name] = read_table(located.path, resource, "utf-8-sig", columns)
+            tables[name] = Table(located.path, resource, [v for v in views if v.resource == name])
     return tables
 
 
@@ -224,9 +226,13 @@ def build_charts(dataset: Dataset, out: Path) -> list[Chart]:
             charts.append(render_view(dataset, view, tables, out))
         except ChartError:
             raise
-        except TooManyRows as too_many:
+        except TooManyRows:
             raise ChartError(
-                f"{dataset.name} : la vue « {view.name} » montrerait {too_many.rows} lignes. Filtrez ou agrégez."
+                f"{dataset.name} : la vue « {view.name} » montrerait plus de {ROW_LIMIT} lignes. Filtrez ou agrégez."
+            ) from None
+        except UnreadableTable as unreadable:
+            raise ChartError(
+                f"{dataset.name} : données illisibles ({unreadable.error}). Lancez portal validate pour le détail."
             ) from None
         except UnsafeChart as unsafe:
             raise ChartError(

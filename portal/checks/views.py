@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from portal.charts.declaration import MAX_ROWS, read_views
+from portal.charts.declaration import read_views
 from portal.checks.base import Context
 from portal.dataset import display_path
 from portal.problems import Problem, problem
@@ -24,25 +24,30 @@ def run(context: Context) -> Iterator[Problem]:
     needed = {view.resource for view in views if view.resource in readable}
     if not needed:
         return
-    from portal.charts.data import TooManyRows, chart_data, columns_used, read_table
+    from portal.charts.data import ROW_LIMIT, TooManyRows
+    from portal.charts.stream import Table, UnreadableTable
 
-    tables = {}
-    for name in needed:
-        resource_file = readable[name]
-        columns = columns_used([view for view in views if view.resource == name])
-        try:
-            tables[name] = read_table(resource_file.path, resource_file.descriptor, resource_file.encoding, columns)
-        except (ValueError, UnicodeDecodeError):
-            continue  # an unreadable table: the structure check says why
+    # Each table read once for all its views, in chunks: memory bounded whatever its size.
+    tables = {
+        name: Table(
+            readable[name].path,
+            readable[name].descriptor,
+            [v for v in views if v.resource == name],
+            readable[name].encoding,
+        )
+        for name in needed
+    }
     for view in views:
         if view.resource not in tables:
             continue
         try:
-            chart_data(view, tables[view.resource])
-        except TooManyRows as too_many:
+            tables[view.resource].chart(view)
+        except UnreadableTable:
+            continue  # an unreadable table: the structure check says why
+        except TooManyRows:
             yield problem(
                 "view-too-many-rows",
-                f"{where} : la vue « {view.name} » montrerait {too_many.rows} lignes (au plus {MAX_ROWS}).",
+                f"{where} : la vue « {view.name} » montrerait plus de {ROW_LIMIT} lignes.",
                 "Filtrez les lignes (`filter`) ou agrégez-les (`aggregate`) pour rester sous 5 000 lignes.",
                 file=where,
                 field=view.name,
