@@ -42,8 +42,8 @@ def run(context: Context) -> Iterator[Problem]:
             continue
         try:
             tables[view.resource].chart(view)
-        except UnreadableTable:
-            continue  # an unreadable table: the structure check says why
+        except (UnreadableTable, KeyError):
+            continue  # an unreadable table, or a column missing from the file: the structure check says which
         except TooManyRows:
             yield problem(
                 "view-too-many-rows",

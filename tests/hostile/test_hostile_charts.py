@@ -190,3 +190,17 @@ def test_a_chart_text_too_long_to_draw_is_refused(key, bound):
     assert [p.field for p in problems] == [key] and f"au plus {bound}" in problems[0].message
     descriptor["views"][0][key] = "x" * bound
     assert read_views(descriptor)[1] == []
+
+
+def test_a_charted_column_missing_from_the_file_is_said_by_the_structure_check_not_a_crash(hostile):
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO((PACKAGES / "graphiques" / "reponses.csv").read_text("utf-8"))))
+    gone = rows[0].index("valeur")
+    text = "".join(",".join(row[:gone] + row[gone + 1 :]) + "\n" for row in rows)
+    folder = hostile(base="graphiques", files={"reponses.csv": text})
+    result = run_portal("validate", str(folder), "--format", "json")
+    assert_no_traceback(result)
+    codes = [p["code"] for d in json.loads(result.stdout)["datasets"] for p in d["problems"]]
+    assert "missing-label" in codes and "check-crashed" not in codes
