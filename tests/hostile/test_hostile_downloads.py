@@ -16,7 +16,8 @@ import pytest
 from portal.dataset import load_dataset
 from portal.site.downloads import spreadsheet_cell, write_downloads
 from portal.site.tables import MAX_CELL_CHARS, PREVIEW_ROWS, Summary
-from tests.hostile.conftest import PACKAGES, assert_no_traceback, build_package, mkdocs_build, portal_with, run_portal
+from tests.hostile.conftest import assert_no_traceback, build_package, mkdocs_build, portal_with, run_portal
+from tests.portal_fixture import PACKAGES
 
 HEADER = ["annee", "dispositif", "participants", "budget"]
 # (dispositif, budget, the dispositif cell of the Excel variant, its budget cell)
