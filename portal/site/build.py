@@ -12,13 +12,16 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from portal import urls
+from portal.catalog.dcat import CatalogueInfo
+from portal.catalog.export import DEFAULT_DESCRIPTION, DEFAULT_PUBLISHER, write_catalogue
 from portal.charts.render import ChartError, build_charts
 from portal.checks.base import Options
+from portal.citation import citation_text
+from portal.downloads import write_downloads
 from portal.paths import UnsafePath, inside, shown_name
-from portal.site import pages, surveys, urls
-from portal.site.downloads import write_downloads
-from portal.site.metadata import citation_text
-from portal.site.tables import TableError
+from portal.site import pages, surveys
+from portal.tables import TableError
 from portal.validate import Report, validate_paths
 
 
@@ -119,9 +122,6 @@ def generate(
     index = work / "catalogue" / "index.json"
     index.parent.mkdir(parents=True, exist_ok=True)
     index.write_text(json.dumps([pages.catalogue_record(e, site) for e in entries], ensure_ascii=False), "utf-8")
-    from portal.catalog.dcat import CatalogueInfo
-    from portal.catalog.export import DEFAULT_DESCRIPTION, DEFAULT_PUBLISHER, write_catalogue
-
     info = CatalogueInfo(
         site.base_url, site.title, site.description or DEFAULT_DESCRIPTION, site.publisher or DEFAULT_PUBLISHER
     )

@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from portal import formats
+from portal import citation, formats, metadata, urls
 from portal.charts.render import Chart
 from portal.dataset import Dataset, resource_schema
-from portal.site import metadata, urls
-from portal.site.downloads import Download
+from portal.downloads import Download
 from portal.site.html import compact, esc, front_matter, json_for_script, markdown_block, markdown_inline, table
-from portal.site.tables import TableData
+from portal.tables import TableData
 from portal.text import web_url
 from portal.validate import DatasetReport
 
@@ -391,8 +390,8 @@ def dataset_page(entry: Entry, site: Site) -> str:
     parts += ["## Qualité\n", _checklist(entry) + "\n"]
     parts += [
         "## Citer ce jeu de données\n",
-        f'<p class="citation">{esc(metadata.citation_text(dataset, page_url))}</p>\n',
-        f"<pre><code>{esc(metadata.bibtex(dataset, page_url))}</code></pre>\n",
+        f'<p class="citation">{esc(citation.citation_text(dataset, page_url))}</p>\n',
+        f"<pre><code>{esc(citation.bibtex(dataset, page_url))}</code></pre>\n",
         "## Réutiliser\n",
         _snippets(entry, site) + "\n",
     ]

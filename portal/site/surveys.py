@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from portal import formats
-from portal.site import urls
+from portal import formats, urls
 from portal.site.html import esc, front_matter, markdown_inline, table
 from portal.site.pages import Entry, Site, TableData, _link, _meta, chart_figure
 
@@ -16,7 +15,7 @@ EVOLUTION = "enquetes/evolution/"
 
 
 def is_survey(entry: Entry) -> bool:
-    # A codebook too long to keep whole (portal/site/tables.py) gets no survey page.
+    # A codebook too long to keep whole (portal/tables.py) gets no survey page.
     return all(name in entry.tables and entry.tables[name].rows is not None for name in ("questions", "reponses"))
 
 

@@ -189,8 +189,8 @@ def test_build_charts_turns_an_escaping_name_into_a_chart_error(hostile, tmp_pat
 def test_download_writer_refuses_an_escaping_resource_name(hostile, tmp_path, elsewhere):
     """In depth: ``write_downloads`` (also run by ``portal export dcat`` and the CKAN publisher) stays in ``out``."""
     from portal.dataset import load_dataset
+    from portal.downloads import write_downloads
     from portal.paths import UnsafePath
-    from portal.site.downloads import write_downloads
 
     # donnees/hostile/<name>.csv: three levels up from <out>/donnees/hostile is tmp_path.
     dataset = load_dataset(hostile("hostile", base="complet", descriptor=set_resource_name("../../../elsewhere/x")))
