@@ -100,3 +100,20 @@ def test_survey_values_read_in_words(value, unit, shown):
     from portal.site.surveys import _value
 
     assert _value({"valeur": value, "unite": unit}) == shown
+
+
+def test_the_page_templates_escape_and_refuse_a_missing_name():
+    """Autoescape on, with the pages' own escaping (&#x27;, control characters dropped), and a name
+    missing from the data is an error rather than an empty string."""
+    import jinja2
+
+    from portal.site.templates import environment, render
+
+    env = environment()
+    template = env.from_string("<p>{{ value }}</p>")
+    assert template.render(value="<b>l'a\x07\"</b>") == "<p>&lt;b&gt;l&#x27;a&quot;&lt;/b&gt;</p>"
+    assert template.render(value=None) == "<p></p>"
+    with pytest.raises(jinja2.UndefinedError):
+        render("home.md.j2")
+    for name in env.list_templates():
+        assert env.autoescape(name), name  # select_autoescape, on for every file

@@ -11,10 +11,10 @@ from urllib.parse import quote
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
+from portal import metadata, urls
 from portal.checks.profile import parse_iso_date
 from portal.dataset import Dataset
-from portal.site import metadata, urls
-from portal.site.downloads import Download
+from portal.downloads import Download
 from portal.text import clean, email_address, web_url
 from portal.vocabularies import FREQUENCIES, THEMES
 

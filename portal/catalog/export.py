@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
 from pathlib import Path
 
+from portal import urls
 from portal.catalog.dcat import CatalogueInfo, catalogue_graph
 from portal.catalog.feed import atom_feed, robots_txt
+from portal.checks.base import Options
+from portal.citation import citation_text
 from portal.dataset import Dataset
+from portal.downloads import Download, write_downloads
 from portal.paths import UnsafePath, inside, shown_name
-from portal.site import urls
-from portal.site.downloads import Download
+from portal.tables import TableError
+from portal.validate import validate_paths
 
 DEFAULT_DESCRIPTION = (
     "Les chiffres de l'Observatoire des civic tech et de la démocratie numérique et des collectivités, "
@@ -55,14 +60,6 @@ class CatalogueError(ValueError):
 
 def export_dcat(datasets_root: Path, base_url: str, fmt: str, settings: dict | None = None) -> str:
     """The DCAT catalogue of the datasets under ``datasets_root``, without building the site."""
-    import tempfile
-
-    from portal.checks.base import Options
-    from portal.site.downloads import write_downloads
-    from portal.site.metadata import citation_text
-    from portal.site.tables import TableError
-    from portal.validate import validate_paths
-
     report = validate_paths([datasets_root], Options())
     # A name that cannot be a file or URL name would list addresses the site never serves.
     refused = [p for d in report.datasets for p in d.problems if p.code == "name-unsafe"]

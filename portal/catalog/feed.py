@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from xml.etree import ElementTree
 
+from portal import metadata, urls
 from portal.dataset import Dataset
-from portal.site import metadata, urls
 from portal.text import clean
 
 ATOM = "http://www.w3.org/2005/Atom"

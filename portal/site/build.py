@@ -1,8 +1,8 @@
 """The whole pipeline, top to bottom: load → check → charts → downloads → pages.
 
-``generate`` writes no site by itself: it returns the pages (Markdown) and a folder of files to
-serve as they are (downloads, charts, assets). The MkDocs hook hands both to MkDocs; another
-engine could take them just as well.
+``generate`` writes no site by itself: it writes into one folder the pages (Markdown, at their
+source URI) and the files to serve as they are (downloads, charts, assets). The MkDocs hook hands
+that folder to MkDocs, which only renders the pages; another engine could take it just as well.
 """
 
 from __future__ import annotations
@@ -12,13 +12,16 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from portal import urls
+from portal.catalog.dcat import CatalogueInfo
+from portal.catalog.export import DEFAULT_DESCRIPTION, DEFAULT_PUBLISHER, write_catalogue
 from portal.charts.render import ChartError, build_charts
 from portal.checks.base import Options
+from portal.citation import citation_text
+from portal.downloads import write_downloads
 from portal.paths import UnsafePath, inside, shown_name
-from portal.site import pages, surveys, urls
-from portal.site.downloads import write_downloads
-from portal.site.metadata import citation_text
-from portal.site.tables import TableError
+from portal.site import pages, surveys
+from portal.tables import TableError
 from portal.validate import Report, validate_paths
 
 
@@ -28,8 +31,8 @@ class SiteError(Exception):
 
 @dataclass
 class Generated:
-    pages: dict[str, str]  # source URI ("jeux/x/index.md") -> Markdown
-    files: Path  # a folder mirrored at the site root
+    pages: dict[str, str]  # source URI ("jeux/x/index.md") -> Markdown, also written under ``files``
+    files: Path  # a folder mirrored at the site root: the pages and every other file
     entries: list[pages.Entry]
     report: Report
 
@@ -114,14 +117,18 @@ def generate(
         generated[page_source(urls.survey_page(entry.name))] = surveys.survey_page(entry, site)
     generated[page_source(surveys.EVOLUTION)] = surveys.evolution_page(survey_entries, site)
     generated[page_source(surveys.INDEX)] = surveys.surveys_index(survey_entries, site)
+    for uri, text in generated.items():
+        try:
+            path = inside(work, uri)  # in depth: a page URI cannot leave the folder (UnsafePath)
+        except UnsafePath as error:
+            raise SiteError(f"page refusée : {error}.") from None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
 
     # 5. the files pages rely on: the catalogue index for the filters, the chart runtime.
     index = work / "catalogue" / "index.json"
     index.parent.mkdir(parents=True, exist_ok=True)
     index.write_text(json.dumps([pages.catalogue_record(e, site) for e in entries], ensure_ascii=False), "utf-8")
-    from portal.catalog.dcat import CatalogueInfo
-    from portal.catalog.export import DEFAULT_DESCRIPTION, DEFAULT_PUBLISHER, write_catalogue
-
     info = CatalogueInfo(
         site.base_url, site.title, site.description or DEFAULT_DESCRIPTION, site.publisher or DEFAULT_PUBLISHER
     )

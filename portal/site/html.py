@@ -12,6 +12,7 @@ from html import escape
 
 import yaml
 
+from portal.links import render_markdown
 from portal.text import clean
 
 
@@ -30,8 +31,6 @@ def markdown_inline(value: object) -> str:
 
 def markdown_block(text: object) -> str:
     """Package Markdown (descriptions, notes) as HTML without any markup of its own."""
-    from portal.links import render_markdown
-
     return compact(render_markdown(clean(str(text or ""))).html)
 
 
@@ -47,10 +46,3 @@ def front_matter(meta: dict) -> str:
 def json_for_script(text: str) -> str:
     """JSON placed inside <script>: no markup character at all, so nothing can close the element."""
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def table(headers: list[str], rows: list[list[str]], caption: str, css: str = "portal-table") -> str:
-    """A data table with a caption and column headers (RGAA: tables de données)."""
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
-    body = "\n".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<div class="table-wrap"><table class="{css}">\n<caption>{esc(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody></table></div>'

@@ -96,21 +96,19 @@ def on_files(files: Files, config) -> Files:
     generated_files = [path.relative_to(work).as_posix() for path in sorted(work.rglob("*")) if path.is_file()]
     try:
         # In depth: MkDocs writes each URI under site_dir as given; none may resolve outside it.
-        for uri in [*generated.pages, *generated_files]:
+        for uri in generated_files:
             inside(Path(config.site_dir), uri)
     except UnsafePath as error:
         raise PluginError(f"fichier du site refusé : {for_terminal(error)}.") from None
-    for uri, text in generated.pages.items():
+    for uri in generated_files:
         existing = files.get_file_from_path(uri)
         if existing is not None:
-            files.remove(existing)
-        files.append(File.generated(config, uri, content=text))
-    for uri in generated_files:
+            files.remove(existing)  # a generated page replaces the docs/ page of the same name
         files.append(File.generated(config, uri, abs_src_path=str(work / uri)))
     log.info(
         "portail : %d pages et %d fichiers générés depuis datasets/",
         len(generated.pages),
-        sum(1 for _ in work.rglob("*")),
+        len(generated_files) - len(generated.pages),
     )
     return files
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from portal.dataset import load_dataset
-from portal.site.downloads import spreadsheet_cell, write_downloads
-from portal.site.tables import MAX_CELL_CHARS, PREVIEW_ROWS, Summary
+from portal.downloads import spreadsheet_cell, write_downloads
+from portal.tables import MAX_CELL_CHARS, PREVIEW_ROWS, Summary
 from tests.hostile.conftest import assert_no_traceback, build_package, mkdocs_build, portal_with, run_portal
 from tests.portal_fixture import PACKAGES
 
@@ -245,7 +245,7 @@ def test_a_chart_csv_keeps_cr_lf_and_crlf_inside_its_cells(tmp_path):
 
 
 def test_json_download_stays_json_with_nan_and_infinity_cells(tmp_path):
-    from portal.site.downloads import JsonRecords
+    from portal.downloads import JsonRecords
 
     fields = {"budget": {"name": "budget", "type": "number"}}
     stream = io.StringIO()

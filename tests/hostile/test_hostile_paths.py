@@ -189,8 +189,8 @@ def test_build_charts_turns_an_escaping_name_into_a_chart_error(hostile, tmp_pat
 def test_download_writer_refuses_an_escaping_resource_name(hostile, tmp_path, elsewhere):
     """In depth: ``write_downloads`` (also run by ``portal export dcat`` and the CKAN publisher) stays in ``out``."""
     from portal.dataset import load_dataset
+    from portal.downloads import write_downloads
     from portal.paths import UnsafePath
-    from portal.site.downloads import write_downloads
 
     # donnees/hostile/<name>.csv: three levels up from <out>/donnees/hostile is tmp_path.
     dataset = load_dataset(hostile("hostile", base="complet", descriptor=set_resource_name("../../../elsewhere/x")))
@@ -254,9 +254,7 @@ def test_export_dcat_in_depth_stays_in_its_scratch_folder(hostile, tmp_path, els
     scratch = tmp_path / "tmp" / "inner"
     scratch.mkdir(parents=True)
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    import portal.validate  # export_dcat imports validate_paths from it when it runs
-
-    original = portal.validate.validate_paths
+    original = export.validate_paths
 
     def without_problems(paths, options, **kwargs):
         report = original(paths, options, **kwargs)
@@ -264,7 +262,7 @@ def test_export_dcat_in_depth_stays_in_its_scratch_folder(hostile, tmp_path, els
             dataset_report.problems = []
         return Report(report.options, report.datasets, [])
 
-    monkeypatch.setattr(portal.validate, "validate_paths", without_problems)
+    monkeypatch.setattr(export, "validate_paths", without_problems)  # the name export_dcat calls
     with pytest.raises(export.CatalogueError, match="sortirait du dossier"):
         export.export_dcat(tmp_path / "datasets", "https://exemple.fr/", "turtle")
     assert list(elsewhere.iterdir()) == []
@@ -296,28 +294,23 @@ def test_mkdocs_build_refuses_hostile_names_and_schema_paths(tmp_path, elsewhere
     assert not (project / "site").exists()
 
 
-def test_mkdocs_hook_refuses_a_generated_page_outside_the_site(tmp_path, elsewhere, monkeypatch, caplog):
-    """In depth: the hook hands MkDocs no URI that resolves outside site_dir (MkDocs writes an absolute one there)."""
+def test_a_generated_page_outside_the_site_is_refused_before_mkdocs_sees_it(tmp_path, elsewhere, monkeypatch, caplog):
+    """In depth: the pipeline writes each page into its folder only if its URI stays inside it (an
+    absolute URI would be written where it points); the hook then hands MkDocs that folder alone."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
 
     from portal.site import build as pipeline
-    from portal.validate import Report
 
-    project = portal_with(tmp_path / "portal", [])
-    work = tmp_path / "work"
-    work.mkdir()
-    pages = {str(elsewhere / "x" / "index.md"): "# x\n"}
-
-    def hostile_generate(datasets, work_folder, site, cache, progress=None):
-        return pipeline.Generated(pages, work, [], Report(None, []))
-
-    monkeypatch.setattr(pipeline, "generate", hostile_generate)
+    project = portal_with(tmp_path / "portal", [build_package(tmp_path / "packages" / "complet")])
+    original = pipeline.page_source
+    target = elsewhere / "x" / "index.md"
+    monkeypatch.setattr(pipeline, "page_source", lambda url: str(target) if url == "" else original(url))
     config = load_config(str(project / "mkdocs.yml"), strict=False)
     with pytest.raises(Abort):
         build(config)
-    assert re.search("fichier du site refusé : « /.*/elsewhere/x/index.md » sortirait", caplog.text), caplog.text
+    assert re.search("page refusée : « /.*/elsewhere/x/index.md » sortirait", caplog.text), caplog.text
     assert list(elsewhere.iterdir()) == []
 
 

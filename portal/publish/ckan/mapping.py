@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from portal import metadata
 from portal.dataset import Dataset
-from portal.site import metadata
 from portal.text import email_address
 from portal.vocabularies import identify_licence
 

@@ -12,16 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portal import urls
 from portal.checks.base import Options
+from portal.citation import citation_text
 from portal.dataset import Dataset, resource_schema
+from portal.downloads import write_downloads
 from portal.paths import UnsafePath
 from portal.publish.ckan import mapping, replies
 from portal.publish.ckan.client import CkanError, Client, NotFoundError
 from portal.publish.ckan.plan import DatasetPlan, is_managed, plan_dataset
-from portal.site import urls
-from portal.site.downloads import write_downloads
-from portal.site.metadata import citation_text
-from portal.site.tables import TableError
+from portal.tables import TableError
 from portal.validate import validate_paths
 
 LABELS = {

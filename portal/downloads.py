@@ -17,12 +17,13 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
+from portal import urls
 from portal.dataset import Dataset, resource_schema
 from portal.files import resolve
+from portal.metadata import licence_of
 from portal.paths import inside
 from portal.scdl import published_url, schema_name
-from portal.site import urls
-from portal.site.tables import WHOLE_TABLES, Summary, TableData, open_rows
+from portal.tables import WHOLE_TABLES, Summary, TableData, open_rows
 
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json", "zip": "application/zip"}
 
@@ -290,8 +291,6 @@ def published_descriptor(dataset: Dataset, base_url: str, relative_paths: bool) 
 
 
 def readme_text(dataset: Dataset, citation: str, base_url: str) -> str:
-    from portal.site.metadata import licence_of
-
     licence = licence_of(dataset)
     lines = [
         f"# {dataset.title}",
@@ -340,8 +339,6 @@ def _digest(path: Path) -> tuple[int, str]:
 
 
 def _write(out: Path, url: str, content: str | bytes) -> tuple[int, str]:
-    from portal.paths import inside
-
     path = inside(out, url)  # in depth: a name that escaped validation cannot leave the site (UnsafePath)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
