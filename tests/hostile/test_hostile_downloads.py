@@ -217,7 +217,6 @@ def test_portal_export_dcat_over_a_cell_beyond_the_bound_says_so_in_one_line(tmp
 
 
 def test_a_chart_csv_keeps_cr_lf_and_crlf_inside_its_cells(tmp_path):
-    from portal.charts.data import chart_data
     from portal.charts.render import build_charts, load_tables
 
     labels = {"Communes": "Com\rmunes", "Départements": "Départ\r\nements", "Régions": "Ré\ngions"}
@@ -231,7 +230,7 @@ def test_a_chart_csv_keeps_cr_lf_and_crlf_inside_its_cells(tmp_path):
     tables = load_tables(dataset, [chart.view for chart in charts])
     shown = set()
     for chart in charts:
-        data = chart_data(chart.view, tables[chart.view.resource])
+        data, _ = tables[chart.view.resource].chart(chart.view)
         expected = [
             list(data.columns),
             *[
