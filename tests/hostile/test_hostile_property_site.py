@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 from tests.hostile.canary import running_canary
 from tests.hostile.conftest import assert_no_traceback, portal_with
+from tests.hostile.test_hostile_pages import visit
 from tests.hostile.test_hostile_property import FORBIDDEN, NASTY, TEXT_FIELDS, write_package
 from tests.portal_fixture import mkdocs_build
 from tests.test_browser import QuietHandler, browser  # noqa: F401  (a fixture)
@@ -44,10 +45,6 @@ TOWARDS_CANARY = [
     "<svg onload=\"fetch('CANARY/svg')\"></svg>",
     "[x](javascript:fetch('CANARY/js'))",
 ]
-WATCH = """
-window.__violations = [];
-document.addEventListener('securitypolicyviolation', e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
-"""
 FIELDS = sorted(set(TEXT_FIELDS) - {"field.title"})
 text = st.sampled_from([*TOWARDS_CANARY, *NASTY, "x" * 20_000]) | st.builds(
     " ".join, st.lists(st.sampled_from([*TOWARDS_CANARY, *NASTY]), min_size=2, max_size=3)
@@ -74,23 +71,6 @@ def examples(tmp_path_factory):
 
 def snapshot(folder: Path) -> set[Path]:
     return {path for path in folder.rglob("*")}
-
-
-def visit(browser, url: str, base: str) -> dict:  # noqa: F811
-    page = browser.new_page()
-    page.add_init_script(WATCH)
-    seen: dict = {"errors": [], "requests": [], "dialogs": []}
-    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: seen["errors"].append(str(error)))
-    page.on("request", lambda request: seen["requests"].append(request.url))
-    page.on("dialog", lambda dialog: (seen["dialogs"].append(dialog.message), dialog.dismiss()))
-    response = page.goto(url, wait_until="networkidle")
-    page.wait_for_timeout(200)
-    seen["status"] = response.status
-    seen["violations"] = page.evaluate("window.__violations")
-    seen["foreign"] = [u for u in seen["requests"] if not u.startswith(base) and not u.startswith("data:")]
-    page.close()
-    return seen
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
@@ -137,8 +117,9 @@ def test_hostile_packages_build_into_pages_that_load_nothing_from_elsewhere(
         assert '<meta http-equiv="Content-Security-Policy"' in html, page
     base = served + site.relative_to(root).as_posix() + "/"
     for path in ("", "jeux/jeu/", "catalogue/"):
-        seen = visit(browser, base + path, served)
-        assert seen["status"] == 200, path
+        page, response, seen = visit(browser, base + path, served)
+        page.close()
+        assert response.status == 200, path
         assert seen["dialogs"] == [] and seen["violations"] == [] and seen["foreign"] == [], (path, seen)
         assert seen["errors"] == [], (path, seen["errors"])
     assert canary.requests() == [], "a page fetched from the canary"
