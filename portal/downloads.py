@@ -339,8 +339,7 @@ def _digest(path: Path) -> tuple[int, str]:
 
 
 def _write(out: Path, url: str, content: str | bytes) -> tuple[int, str]:
-    path = inside(out, url)  # in depth: a name that escaped validation cannot leave the site (UnsafePath)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = _target(out, url)  # in depth: a name that escaped validation cannot leave the site (UnsafePath)
     data = content.encode("utf-8") if isinstance(content, str) else content
     path.write_bytes(data)
     return len(data), hashlib.sha256(data).hexdigest()

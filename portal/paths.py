@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
+from portal.text import printable
+
 # Lower-case letters, digits, '.', '_' and '-', starting with a letter or a digit: no '/', no '..'
 # of its own, nothing a file system or a URL treats specially. Matched whole (``fullmatch``):
 # Python's '$' would accept a final newline.
@@ -67,7 +69,7 @@ def inside(root: Path, *parts: str) -> Path:
 
 def shown_name(name: object) -> str:
     """A name as a message may print it: control characters escaped, a very long name cut."""
-    text = "".join(char if char.isprintable() else repr(char)[1:-1] for char in str(name))
+    text = printable(name)
     return text if len(text) <= 2 * MAX_NAME else f"{text[:MAX_NAME]}…"
 
 

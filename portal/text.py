@@ -127,6 +127,12 @@ def escapes_control_character(text: str) -> bool:
     return False
 
 
+def printable(text: object) -> str:
+    """``text`` as a message may quote it: every character that does not print written as Python
+    writes it in a literal (``\\n``, ``\\x1b``, ``\\u202e``)."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in str(text))
+
+
 def for_terminal(text: object, keep_newlines: bool = False) -> str:
     """``text`` with every character a terminal would interpret written as an escape (``\\x1b``)."""
     pattern = UNSAFE_KEEPING_LINES if keep_newlines else UNSAFE_FOR_TERMINAL

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from portal.charts.declaration import MAX_ROWS
+from portal.text import printable
 
 MAX_SPEC_CHARS = 50_000  # a hand-written spec is a few thousand characters; data belongs in the resource
 MAX_DEPTH = 40  # Vega-Lite nests a few levels (layer in facet in concat); thousands would exhaust the stack
@@ -44,8 +45,7 @@ SIZE_KEYS = {"width", "height", "step", "continuousWidth", "continuousHeight", "
 
 def _where(path: tuple[str, ...]) -> str:
     # Keys come from the package: control characters are shown escaped, never sent to the terminal.
-    where = ".".join(path) or "spec"
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in where)
+    return printable(".".join(path) or "spec")
 
 
 def _number(value: Any) -> float | None:

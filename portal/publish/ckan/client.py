@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from portal.text import printable
+
 READS = {
     "status_show",
     "license_list",
@@ -27,7 +29,7 @@ def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be a CKAN's address (a scheme, a host, a port), in French; None when it can."""
     from urllib.parse import urlsplit
 
-    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in url)  # no escape reaches the terminal
+    shown = printable(url)  # no escape reaches the terminal
     try:
         parts = urlsplit(url)
         host, _ = parts.hostname, parts.port  # the port is parsed lazily: ValueError here
