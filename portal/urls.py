@@ -59,3 +59,21 @@ def relative(target: str, page: str) -> str:
 
 def absolute(base_url: str, target: str) -> str:
     return base_url.rstrip("/") + "/" + target
+
+
+# The pages a dataset's page links to (issue 14): one per chart, its embeddable view, one per table.
+def chart_page(name: str, view: str) -> str:
+    return f"jeux/{name}/graphiques/{view}/"
+
+
+def chart_embed(name: str, view: str) -> str:
+    return f"jeux/{name}/graphiques/{view}/integrer/"
+
+
+def table_page(name: str, resource: str) -> str:
+    return f"jeux/{name}/tables/{resource}/"
+
+
+def dataset_about(name: str) -> str:
+    """Sources, method, quality and transcription notes: what the dataset page links to, not shows."""
+    return f"jeux/{name}/a-propos/"

@@ -52,3 +52,50 @@ def cli() -> Callable[..., object]:
         return runner.invoke(main, list(args), catch_exceptions=False)
 
     return invoke
+
+
+# --- built portals, in a real Chromium (tests/browser_support.py) ------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from tests.browser_support import launched_browser
+
+    with launched_browser() as launched:
+        yield launched
+
+
+def _served_portal(folder: Path, datasets: Callable[[Path], None]):
+    from tests.browser_support import serving
+    from tests.portal_fixture import make_portal, mkdocs_build
+
+    with serving(folder / "site") as base:
+        make_portal(folder, [], site_url=base)
+        datasets(folder / "datasets")
+        result = mkdocs_build(folder)
+        assert result.returncode == 0, result.stderr
+        yield base
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory):
+    """The base URL of the portal built, once per session, from the fixture packages complet and graphiques."""
+    import shutil
+
+    def copy(target: Path) -> None:
+        for name in ("complet", "graphiques"):
+            shutil.copytree(PACKAGES / name, target / name)
+
+    yield from _served_portal(tmp_path_factory.mktemp("portail-fixtures"), copy)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory):
+    """The base URL of the portal built, once per session, from this repository's own datasets/."""
+    import shutil
+
+    from tests.portal_fixture import ROOT
+
+    yield from _served_portal(
+        tmp_path_factory.mktemp("portail-reel"), lambda target: shutil.copytree(ROOT / "datasets", target)
+    )

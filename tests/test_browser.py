@@ -7,18 +7,12 @@ or critical accessibility violation.
 
 from __future__ import annotations
 
-import shutil
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from tests.portal_fixture import ROOT, make_portal, mkdocs_build
+from tests.browser_support import open_page, serious_violations
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = [
     "",
     "catalogue/",
@@ -39,58 +33,9 @@ CONTENT_TYPES = {
 }
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".csv": "text/csv", ".json": "application/json"}
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("navigateur")
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(folder / "site")))
-    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    make_portal(folder, ["complet", "graphiques"], site_url=base)
-    result = mkdocs_build(folder)
-    assert result.returncode == 0, result.stderr
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "Chromium is missing: make test installs Debian's chromium package"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield launched
-        launched.close()
-
-
-def open_page(browser, url: str):
-    page = browser.new_page()
-    errors: list[str] = []
-    requests: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("request", lambda request: requests.append(request.url))
-    response = page.goto(url, wait_until="networkidle")
-    return page, response, errors, requests
+def server(fixture_site):
+    return fixture_site
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -101,16 +46,8 @@ def test_page_loads_cleanly_offline_and_accessibly(browser, server, path):
     foreign = [url for url in requests if not url.startswith(server) and not url.startswith("data:")]
     assert foreign == [], "requests left localhost"
     assert page.evaluate("document.documentElement.lang") == "fr"
-    # Evaluated rather than added as a <script>: the page's Content-Security-Policy refuses inline scripts.
-    page.evaluate(AXE.read_text("utf-8"))
-    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
-    page.close()
+    assert serious_violations(page) == []
+    page.context.close()
 
 
 def test_charts_are_visible_and_become_interactive(browser, server):
@@ -125,7 +62,7 @@ def test_charts_are_visible_and_become_interactive(browser, server):
     label = page.locator("figure.portal-chart .portal-chart-interactive svg").first.get_attribute("aria-label")
     assert label.startswith("Diagramme en barres horizontales")
     assert errors == []
-    page.close()
+    page.context.close()
 
 
 def test_charts_read_without_javascript(browser, server):
@@ -151,7 +88,7 @@ def test_download_links_answer_with_the_right_content_type(browser, server):
         assert response.headers["content-type"].startswith(
             CONTENT_TYPES[".json" if suffix == ".vl.json" else suffix]
         ), link
-    page.close()
+    page.context.close()
 
 
 def test_catalogue_filters_with_javascript(browser, server):
@@ -162,4 +99,4 @@ def test_catalogue_filters_with_javascript(browser, server):
     assert page.locator("#catalogue-results article").count() == 1
     assert "1 jeu correspond" in page.locator(".filter-count").inner_text()
     assert errors == []
-    page.close()
+    page.context.close()

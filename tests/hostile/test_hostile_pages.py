@@ -25,10 +25,10 @@ import pytest
 from portal.links import safe_link
 from portal.site.csp import theme_scripts, with_policy
 from portal.site.html import markdown_block
+from tests.browser_support import QuietHandler
 from tests.hostile.canary import running_canary
 from tests.hostile.conftest import assert_no_traceback, build_package, portal_with, run_portal
 from tests.portal_fixture import PACKAGES, ROOT, mkdocs_build
-from tests.test_browser import QuietHandler, browser  # noqa: F401  (a fixture)
 
 SCRIPT_LINKS = [
     "javascript:alert(1)",

@@ -26,12 +26,12 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
+from tests.browser_support import QuietHandler
 from tests.hostile.canary import running_canary
 from tests.hostile.conftest import assert_no_traceback, portal_with
 from tests.hostile.test_hostile_pages import visit
 from tests.hostile.test_hostile_property import FORBIDDEN, NASTY, TEXT_FIELDS, write_package
 from tests.portal_fixture import mkdocs_build
-from tests.test_browser import QuietHandler, browser  # noqa: F401  (a fixture)
 
 # "CANARY/" becomes the canary's address in each example: anything the build or a page fetches
 # from these would be logged by it.
