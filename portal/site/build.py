@@ -20,7 +20,8 @@ from portal.checks.base import Options
 from portal.citation import citation_text
 from portal.downloads import write_downloads
 from portal.paths import UnsafePath, inside, shown_name
-from portal.site import pages, surveys
+from portal.site import pages, surveys, table_pages
+from portal.site.explorer import write_explorer_data
 from portal.tables import TableError
 from portal.validate import Report, validate_paths
 
@@ -64,6 +65,27 @@ def vega_bundle(cache: Path) -> Path:
         cache.mkdir(parents=True, exist_ok=True)
         path.write_text(vl_convert.javascript_bundle(), "utf-8")
     return path
+
+
+def _table_pages(entry: pages.Entry, work: Path, site: pages.Site) -> dict[str, str]:
+    """A page per table, and the explorer's data beside it: one more streamed pass over the site's CSV."""
+    written = {}
+    for resource in entry.dataset.resources:
+        name = resource.get("name")
+        if name not in entry.tables:
+            continue  # not a table the build could read (remote, not tabular)
+        try:
+            table = write_explorer_data(
+                inside(work, urls.resource_csv(entry.name, name)),
+                inside(work, table_pages.data_url(entry.name, name)),
+                table_pages.fields_of(resource),
+            )
+        except TableError as error:
+            raise SiteError(str(error)) from None
+        except UnsafePath as error:
+            raise SiteError(f"{shown_name(entry.name)} : table refusée, {error}.") from None
+        written[page_source(urls.table_page(entry.name, name))] = table_pages.table_page(entry, resource, table, site)
+    return written
 
 
 def generate(
@@ -117,6 +139,8 @@ def generate(
         generated[page_source(urls.survey_page(entry.name))] = surveys.survey_page(entry, site)
     generated[page_source(surveys.EVOLUTION)] = surveys.evolution_page(survey_entries, site)
     generated[page_source(surveys.INDEX)] = surveys.surveys_index(survey_entries, site)
+    for entry in progress(entries, "Tables"):
+        generated.update(_table_pages(entry, work, site))
     for uri, text in generated.items():
         try:
             path = inside(work, uri)  # in depth: a page URI cannot leave the folder (UnsafePath)
