@@ -20,6 +20,8 @@ USERS = [
     "portal.publish.ckan.run",
     "portal.site.pages",
     "portal.site.surveys",
+    "portal.site.table_pages",
+    "portal.site.explorer",
     "portal.site.build",
 ]
 

@@ -37,6 +37,7 @@ def generated(tmp_path_factory):
         "qualite/index.md",
         "jeux/complet/index.md",
         "jeux/graphiques/index.md",
+        "jeux/complet/tables/participation/index.md",
         "enquetes/index.md",
         "enquetes/graphiques/index.md",
         "enquetes/evolution/index.md",
@@ -75,6 +76,8 @@ def test_scdl_resource_page_and_catalogue_name_the_national_schema(tmp_path):
     page = generated.pages[f"jeux/{fixture.name}/index.md"]
     assert "Conforme au schéma national" in page and "SCDL « Subventions »</a>, version 2.1.1" in page
     assert "<td>nomAttribuant</td>" in page  # the data dictionary comes from the national schema
+    table = next(text for uri, text in generated.pages.items() if uri.startswith(f"jeux/{fixture.name}/tables/"))
+    assert "SCDL « Subventions »</a>, version 2.1.1" in table and "schema.data.gouv.fr" in table
     graph = Graph().parse(tmp_path / "work" / "catalog.ttl")
     standards = set(graph.objects(None, DCTERMS.conformsTo))
     assert URIRef("https://schema.data.gouv.fr/schemas/scdl/subventions/2.1.1/schema.json") in standards
