@@ -309,7 +309,8 @@
       shownRows.forEach(function (i) {
         var tr = element("tr");
         for (var c = 0; c < width; c++) {
-          var td = element("td", columns[c].kind === "text" ? null : "num", shown(rows[i][c], columns[c].kind));
+          var td = element("td", columns[c].kind === "text" ? null : "num");
+          td.appendChild(element("span", "cell", shown(rows[i][c], columns[c].kind)));
           tr.appendChild(td);
         }
         body.appendChild(tr);
