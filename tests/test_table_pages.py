@@ -112,7 +112,7 @@ def test_every_table_gets_a_page_and_its_data(tmp_path):
     generated = generate(tmp_path / "datasets", tmp_path / "work", site, tmp_path / "cache")
     page = generated.pages["jeux/longue/tables/lignes/index.md"]
     assert '<div class="table-wrap" role="region" aria-label="Les 20 premières lignes sur 45 de lignes.csv' in page
-    assert page.count("<tr><td><span class=\"cell\">L000") == 20 and "L00021" not in page  # the rest is in lignes.json
+    assert page.count('<tr><td><span class="cell">L000') == 20 and "L00021" not in page  # the rest is in lignes.json
     assert '<td class="num"><span class="cell">6,5</span></td>' in page and '<span class="cell">2016</span>' in page
     assert "<strong>dispositif</strong>" in page  # the description's Markdown, rendered
     assert 'href="../../"' in page  # back to the dataset
