@@ -96,10 +96,11 @@ async function search(text) {
     if (query !== current) return;
     shown = answer.results;
     const count = shown.length;
-    status.textContent = count
+    await showMore(query);
+    if (query !== current) return;
+    status.textContent = count // once the first results are shown, so that a screen reader hears it then
       ? `${plural(count, "résultat", "résultats")} pour « ${words} ».`
       : `Aucun résultat pour « ${words} ». Essayez d'autres mots, ou parcourez le catalogue.`;
-    await showMore(query);
   } catch (error) {
     status.textContent = "La recherche n'a pas pu se charger ; rechargez la page.";
     console.warn("recherche :", error);
