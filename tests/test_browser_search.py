@@ -331,3 +331,12 @@ def test_a_query_fetches_a_few_small_chunks_of_a_large_index(browser, tmp_path, 
     assert max(chunks.values()) < 80_000
     if pages >= 3000:
         assert len(index) >= 10 and sum(chunks.values()) < sum(index.values()) / 5
+
+
+def test_an_index_that_cannot_be_built_says_so_in_french(tmp_path):
+    """The hook raises this before the swap (on_post_build), so the previous site stays in place."""
+    from portal.site.search import SearchIndexError
+
+    (tmp_path / "vide").mkdir()
+    with pytest.raises(SearchIndexError, match="l'index de recherche n'a pas pu être construit"):
+        index_site(tmp_path / "vide")
