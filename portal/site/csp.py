@@ -9,7 +9,8 @@ package managed to slip into a page included, is blocked, and the build says so.
 (``application/json``, ``application/ld+json``) are not scripts and need no hash.
 
 The charts need no ``'unsafe-eval'``: charts.js asks vega for its expression interpreter (``ast``)
-instead of code generation with ``Function``.
+instead of code generation with ``Function``. The search needs ``'wasm-unsafe-eval'``, which allows
+compiling WebAssembly and nothing else: Pagefind reads its index with a small wasm module.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ MARKER = 'http-equiv="Content-Security-Policy"'
 
 DIRECTIVES = (
     "default-src 'self'",
-    "script-src 'self'{hashes}",
+    # 'wasm-unsafe-eval': the search (Pagefind) runs its index reader as WebAssembly, which a policy
+    # without it refuses to compile. It allows WebAssembly only, not eval() or new Function() for
+    # scripts; the module and the index come from the site itself, by fetch (connect-src 'self').
+    "script-src 'self' 'wasm-unsafe-eval'{hashes}",
     # Styles from the site only. No 'unsafe-inline': no page has a style attribute or a <style>
     # element, and charts.js turns off the style elements vega-embed and vega-tooltip would add
     # (their rules are in portal.css). Styles set from scripts (element.style) are not affected.
@@ -36,7 +40,7 @@ DIRECTIVES = (
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",
-    "worker-src 'self'",  # the search index runs in a worker
+    "worker-src 'self'",  # the search (Pagefind) answers queries in a worker, pagefind/pagefind-worker.js
     "object-src 'none'",
     "frame-src 'none'",
     "base-uri 'self'",

@@ -136,10 +136,11 @@ def on_post_build(config) -> None:
                 len(scripts),
             )
     staging, final = _state.get("staging"), _state.get("final")
-    if staging is None:
-        return
     if config.strict and _state["counter"].count:
         return  # MkDocs is about to abort: keep the previous site
+    _index_for_search(Path(config.site_dir))
+    if staging is None:
+        return
     previous = final.with_name(final.name + ".precedent")
     shutil.rmtree(previous, ignore_errors=True)
     with deferred():  # a Ctrl-C waits for the two renames: the site is the previous one or the new one
@@ -149,6 +150,20 @@ def on_post_build(config) -> None:
         _state.update(staging=None, previous=previous, swapped=True)
     shutil.rmtree(previous, ignore_errors=True)
     config.site_dir = str(final)  # gh-deploy pushes what site_dir names once the build returns
+
+
+def _index_for_search(site: Path) -> None:
+    """The search index, on the staging site before the swap: a failed index leaves the previous site.
+
+    Under ``mkdocs serve`` too (a second or so for a few hundred pages), so the preview searches."""
+    from portal.site.search import SearchIndexError, index_site
+    from portal.text import for_terminal
+
+    try:
+        count = index_site(site)
+    except SearchIndexError as error:
+        raise PluginError(for_terminal(error)) from None
+    log.info("portail : %d pages indexées pour la recherche", count)
 
 
 def on_build_error(error) -> None:
