@@ -60,7 +60,6 @@ def _size(size: int) -> str:
 
 def _plain(text: object, limit: int = 300) -> str:
     """A one-line plain-text summary of package Markdown, for meta tags and cards."""
-
     flat = re.sub(r"[#*_`>\[\]]", "", str(text or "")).replace("\n", " ")
     flat = re.sub(r"\(https?://[^)]*\)", "", flat)
     flat = re.sub(r"\s+", " ", flat).strip()
