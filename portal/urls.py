@@ -77,3 +77,12 @@ def table_page(name: str, resource: str) -> str:
 def dataset_about(name: str) -> str:
     """Sources, method, quality and transcription notes: what the dataset page links to, not shows."""
     return f"jeux/{name}/a-propos/"
+
+
+# The citation of a dataset as files to import (issue 14): BibTeX (bib), RIS (ris), CSL-JSON (json).
+# In a folder of their own, so that no resource's download (<resource>.json…) can take their name.
+def citation_file(name: str, suffix: str) -> str:
+    return f"donnees/{name}/citation/{name}.{suffix}"
+
+
+CITATION_FORMATS = (("bib", "BibTeX"), ("ris", "RIS"), ("json", "CSL-JSON"))

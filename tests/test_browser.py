@@ -50,8 +50,9 @@ def test_page_loads_cleanly_offline_and_accessibly(browser, server, path):
     page.context.close()
 
 
+# The dataset page shows thumbnails (tests/test_browser_dataset.py); the survey page the figures.
 def test_charts_are_visible_and_become_interactive(browser, server):
-    page, _, errors, _ = open_page(browser, server + "jeux/graphiques/")
+    page, _, errors, _ = open_page(browser, server + "enquetes/graphiques/")
     figures = page.locator("figure.portal-chart")
     assert figures.count() == 8
     page.wait_for_selector("figure.portal-chart .portal-chart-interactive svg", timeout=15000)
@@ -68,7 +69,7 @@ def test_charts_are_visible_and_become_interactive(browser, server):
 def test_charts_read_without_javascript(browser, server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(server + "jeux/graphiques/")
+    page.goto(server + "enquetes/graphiques/")
     image = page.locator("figure.portal-chart img").first
     image.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 100", arg=image.element_handle())
@@ -79,7 +80,10 @@ def test_charts_read_without_javascript(browser, server):
 
 def test_download_links_answer_with_the_right_content_type(browser, server):
     page, _, _, _ = open_page(browser, server + "jeux/graphiques/")
-    links = page.eval_on_selector_all("table.downloads a, .chart-links a[download]", "links => links.map(a => a.href)")
+    links = page.eval_on_selector_all(".table-downloads a, .package-downloads a", "links => links.map(a => a.href)")
+    assert len(links) == 2 * 3 + 2
+    page.goto(server + "enquetes/graphiques/")
+    links += page.eval_on_selector_all(".chart-links a[download]", "links => links.map(a => a.href)")
     assert len(links) >= 2 * 3 + 2 + 8 * 4
     for link in links:
         response = page.request.get(link)

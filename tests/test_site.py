@@ -54,28 +54,32 @@ def test_every_page_type_is_built(built):
 
 def test_dataset_page_has_every_section(built):
     html = read(built, "jeux/graphiques")
-    for heading in (
-        "Sources",
-        "Graphiques",
-        "Télécharger",
-        "Dictionnaire des données",
-        "Qualité",
-        "Citer ce jeu de données",
-        "Réutiliser",
-    ):
+    for heading in ("Citer ce jeu de données", "Graphiques", "Tables", "Télécharger", "Réutiliser"):
         assert f">{heading}<" in html, heading
-    assert 'href="https://www.etalab.gouv.fr/licence-ouverte-open-licence/"' not in html or "Licence Ouverte" in html
     assert "badge-ponctuel" in html
     assert (
-        "@misc{graphiques" in html
+        "@misc{graphiques_2018" in html
         and "pd.read_csv(&quot;http://127.0.0.1:8000/donnees/graphiques/questions.csv&quot;)" in html
     )
-    # Every chart: the static SVG with its text alternative, its data table, its downloads.
-    figures = re.findall(r'<figure class="portal-chart".*?</figure>', html, re.S)
-    assert len(figures) == 8
-    for figure in figures:
-        assert re.search(r'<img src="\.\./\.\./graphiques/graphiques/[a-z0-9-]+\.svg" alt="[^"]{20,}"', figure)
-        assert "<caption>Données du graphique" in figure and "données (CSV)" in figure
+    # Every chart: a thumbnail (its static SVG, its text alternative) linking to the chart's page.
+    thumbnails = re.findall(r'<li><a href="graphiques/([a-z0-9-]+)/"><img src="([^"]+)" alt="([^"]*)"', html)
+    assert len(thumbnails) == 8
+    for view, src, alt in thumbnails:
+        assert src == f"../../graphiques/graphiques/{view}.svg" and len(alt) >= 20
+    # Sources, method, quality and notes are on the about page, which the page links to.
+    assert 'href="a-propos/"' in html and 'id="sources"' not in html and 'id="qualite"' not in html
+    about = read(built, "jeux/graphiques/a-propos")
+    for heading in ("Sources", "Qualité"):
+        assert f">{heading}<" in about, heading
+    assert 'id="sources"' in about and 'id="qualite"' in about
+    assert 'href="../"' in about and "Checklist open data : score" in about
+
+
+def test_citation_files_are_written_beside_the_downloads(built):
+    folder = built / "donnees" / "graphiques" / "citation"
+    assert (folder / "graphiques.bib").read_text("utf-8").startswith("@misc{graphiques_2018,\n")
+    assert (folder / "graphiques.ris").read_text("utf-8").startswith("TY  - DATA\n")
+    assert json.loads((folder / "graphiques.json").read_text("utf-8"))[0]["URL"] == BASE + "jeux/graphiques/"
 
 
 def test_schema_org_and_open_graph_in_the_head(built):

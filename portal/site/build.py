@@ -17,7 +17,7 @@ from portal.catalog.dcat import CatalogueInfo
 from portal.catalog.export import DEFAULT_DESCRIPTION, DEFAULT_PUBLISHER, write_catalogue
 from portal.charts.render import ChartError, build_charts
 from portal.checks.base import Options
-from portal.citation import citation_text
+from portal.citation import citation_data, citation_text
 from portal.downloads import write_downloads
 from portal.paths import UnsafePath, inside, shown_name
 from portal.site import pages, surveys, table_pages
@@ -88,6 +88,19 @@ def _table_pages(entry: pages.Entry, work: Path, site: pages.Site) -> dict[str, 
     return written
 
 
+def write_citation_files(entry: pages.Entry, work: Path, site: pages.Site) -> None:
+    """The dataset's citation as files for reference managers: .bib, .ris and CSL-JSON."""
+    page_url = urls.absolute(site.base_url, urls.dataset_page(entry.name))
+    forms = citation_data(entry.dataset, page_url)
+    for suffix, key in (("bib", "bibtex"), ("ris", "ris"), ("json", "csl")):
+        try:
+            path = inside(work, urls.citation_file(entry.name, suffix))
+        except UnsafePath as error:
+            raise SiteError(f"{shown_name(entry.name)} : citation refusée, {error}.") from None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(forms[key].rstrip("\n") + "\n", "utf-8")
+
+
 def generate(
     datasets: Path, work: Path, site: pages.Site, cache: Path, progress=lambda items, label: items
 ) -> Generated:
@@ -132,6 +145,8 @@ def generate(
     generated: dict[str, str] = {page_source(""): pages.home_page(entries, site)}
     for entry in entries:
         generated[page_source(urls.dataset_page(entry.name))] = pages.dataset_page(entry, site)
+        generated[page_source(urls.dataset_about(entry.name))] = pages.about_page(entry, site)
+        write_citation_files(entry, work, site)
     for url, text in {**pages.catalogue_pages(entries, site), **pages.quality_pages(entries, site)}.items():
         generated[page_source(url)] = text
     survey_entries = [e for e in entries if surveys.is_survey(e)]

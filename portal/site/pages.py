@@ -5,6 +5,7 @@ replaceable; golden tests pin the output."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -59,8 +60,6 @@ def _size(size: int) -> str:
 
 def _plain(text: object, limit: int = 300) -> str:
     """A one-line plain-text summary of package Markdown, for meta tags and cards."""
-    import re
-
     flat = re.sub(r"[#*_`>\[\]]", "", str(text or "")).replace("\n", " ")
     flat = re.sub(r"\(https?://[^)]*\)", "", flat)
     flat = re.sub(r"\s+", " ", flat).strip()
@@ -308,6 +307,7 @@ def _preview(resource: dict[str, Any], data: TableData | None) -> dict[str, Any]
 
 
 def _resource(resource: dict[str, Any], data: TableData | None) -> dict[str, Any]:
+    """A table as a page about it shows it: title, description, conformity, dictionary, first rows."""
     return {
         "title": resource.get("title") or resource.get("name"),
         "name": resource.get("name"),
@@ -318,16 +318,75 @@ def _resource(resource: dict[str, Any], data: TableData | None) -> dict[str, Any
     }
 
 
+def _download(download: Download, page: str, label: str | None = None) -> dict[str, str]:
+    return {
+        "href": urls.relative(download.url, page),
+        "label": label or download.label,
+        "format": download.format.upper(),
+        "size": _size(download.size),
+    }
+
+
+def _short_label(download: Download) -> str:
+    # A table's three files side by side: CSV, CSV for Excel (semicolons, BOM), JSON.
+    if download.url.endswith("-excel.csv"):
+        return "CSV pour Excel"
+    return download.format.upper()
+
+
 def _downloads(entry: Entry, page: str) -> list[dict[str, str]]:
+    """The package's own files (datapackage.json, the ZIP archive); each table's are in its row."""
+    return [_download(d, page) for d in entry.downloads if d.resource is None]
+
+
+def _tables(entry: Entry, page: str) -> list[dict[str, Any]]:
+    """Each table: title, rows in French format, its page (explorer and dictionary), its files."""
+    rows = []
+    for resource in entry.dataset.resources:
+        name = resource.get("name")
+        data = entry.tables.get(name)
+        description = resource.get("description")
+        rows.append(
+            {
+                "title": resource.get("title") or name,
+                "file": f"{name}.csv",
+                "href": urls.relative(urls.table_page(entry.name, str(name)), page),
+                "rows": formats.number(data.row_count) if data else "—",
+                # Package Markdown (backticks, links), rendered with its HTML escaped.
+                "description": Markup(markdown_block(description)) if description else None,
+                "conformity": _conformity(resource),
+                "downloads": [_download(d, page, _short_label(d)) for d in entry.downloads if d.resource == name],
+            }
+        )
+    return rows
+
+
+def _gallery(entry: Entry, page: str) -> list[dict[str, str]]:
+    """A thumbnail per chart (its static SVG, its text alternative as alt), linking to its page."""
     return [
         {
-            "href": urls.relative(download.url, page),
-            "label": download.label,
-            "format": download.format.upper(),
-            "size": _size(download.size),
+            "href": urls.relative(urls.chart_page(chart.dataset, chart.view.name), page),
+            "svg": urls.relative(urls.chart(chart.dataset, chart.view.name, "svg"), page),
+            "alt": chart.summary,
+            "title": chart.view.title,
         }
-        for download in entry.downloads
+        for chart in entry.charts
     ]
+
+
+def citation_files(name: str, page: str) -> list[tuple[str, str]]:
+    """The links to the dataset's citation files (written by build.generate), relative to ``page``."""
+    return [(urls.relative(urls.citation_file(name, suffix), page), label) for suffix, label in urls.CITATION_FORMATS]
+
+
+def citation_block_data(dataset: Dataset, site: Site, page: str, title: str | None = None) -> dict[str, Any]:
+    """What the ``citation_block`` macro shows: the citation of the page ``page`` in every format,
+    its files, and the copy script. A chart page passes its chart's ``title``."""
+    return {
+        **citation.citation_data(dataset, urls.absolute(site.base_url, page), title),
+        "files": citation_files(dataset.name, page),
+        "script": urls.relative("assets/js/copy.js", page),
+    }
 
 
 def _snippets(entry: Entry, site: Site) -> list[tuple[str, str]]:
@@ -353,9 +412,10 @@ def _is_survey_package(dataset: Dataset) -> bool:
 
 
 def dataset_data(entry: Entry, site: Site) -> dict[str, Any]:
+    """The dataset page, short enough to read at a glance: facts, description, citation, charts,
+    tables, downloads. Sources, method, quality and notes are on its about page."""
     dataset = entry.dataset
     page = urls.dataset_page(dataset.name)
-    page_url = urls.absolute(site.base_url, page)
     description = _plain(dataset.get("description"), 300) or dataset.title
     return {
         "front_matter": _front_matter(_meta(dataset.title, description, page, site, dataset_jsonld(entry, site))),
@@ -364,22 +424,49 @@ def dataset_data(entry: Entry, site: Site) -> dict[str, Any]:
         # markdown_block renders package Markdown with its HTML escaped and its links checked.
         "description": Markup(markdown_block(dataset.get("description"))),
         "survey_href": urls.relative(urls.survey_page(dataset.name), page) if _is_survey_package(dataset) else None,
-        "sources": _sources(dataset),
-        "methodology": _methodology(dataset),
-        "charts": [chart_data(chart, page) for chart in entry.charts],
-        "charts_js": urls.relative("assets/js/charts.js", page),
+        "about_href": urls.relative(urls.dataset_about(dataset.name), page),
+        "citation": citation_block_data(dataset, site, page),
+        "gallery": _gallery(entry, page),
+        "tables": _tables(entry, page),
         "downloads": _downloads(entry, page),
-        "resources": [_resource(r, entry.tables.get(r.get("name"))) for r in dataset.resources],
-        "checklist": _checklist(entry),
-        "citation": citation.citation_text(dataset, page_url),
-        "bibtex": citation.bibtex(dataset, page_url),
         "snippets": _snippets(entry, site),
-        "notes": Markup(markdown_block(dataset.get("notes"))) if dataset.get("notes") else None,
+        "reuse_href": urls.relative("reutiliser/", page),
     }
 
 
 def dataset_page(entry: Entry, site: Site) -> str:
     return render("dataset.md.j2", **dataset_data(entry, site))
+
+
+def _demoted(html: str) -> str:
+    """Headings one level down, for package Markdown placed under a heading of the page (notes'
+    "## Sources" under "Notes de transcription"). Every tag here was made by the renderer: the
+    package's own HTML was escaped (markdown_block), so no "<h2" of the package's can match."""
+    return re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
+
+
+def about_data(entry: Entry, site: Site) -> dict[str, Any]:
+    """The dataset's about page: where its figures come from and how far to trust them."""
+    dataset = entry.dataset
+    page = urls.dataset_about(dataset.name)
+    title = f"Sources, méthode et qualité — {dataset.title}"
+    description = f"D'où viennent les données du jeu « {dataset.title} », comment elles ont été relevées et contrôlées."
+    return {
+        "front_matter": _front_matter(_meta(title, _plain(description), page, site)),
+        "title": title,
+        "dataset_title": dataset.title,
+        "dataset_href": urls.relative(urls.dataset_page(dataset.name), page),
+        "facts": _facts(entry, site),
+        "sources": _sources(dataset),
+        "methodology": _methodology(dataset),
+        "checklist": _checklist(entry),
+        "checks_href": urls.relative("reference/controles/", page),
+        "notes": Markup(_demoted(markdown_block(dataset.get("notes")))) if dataset.get("notes") else None,
+    }
+
+
+def about_page(entry: Entry, site: Site) -> str:
+    return render("about.md.j2", **about_data(entry, site))
 
 
 # --- catalogue and dashboard ---------------------------------------------------------------

@@ -170,10 +170,18 @@ def test_json_and_the_zipped_package_keep_the_data_verbatim(site, tmp_path):
     ]
 
 
-def test_the_page_previews_the_cells_escaped(site):
+def test_the_page_counts_the_rows_and_the_preview_shows_the_cells_escaped(site):
+    from portal.site.pages import _preview
+    from portal.site.templates import environment
+    from portal.tables import TableData
+
     html = (site / "jeux" / "cellules" / "index.html").read_text("utf-8")
-    assert f"Les {PREVIEW_ROWS} premières lignes sur {len(SOURCE)}" in html
-    assert "=HYPERLINK(&quot;http://exemple.invalid/&quot;" in html or "=HYPERLINK(&#34;" in html
+    assert f"{len(SOURCE)} lignes" in html  # the dataset page lists the table; its page shows the rows
+    # The first rows (now on each table's page) go through the same escaping table macro.
+    preview = _preview({"name": "participation"}, TableData(HEADER, [list(row) for row in SOURCE[:PREVIEW_ROWS]]))
+    macro = environment().from_string('{% from "_macros.html.j2" import table %}{{ table(h, r, c) }}')
+    shown = macro.render(h=preview["headers"], r=preview["rows"], c=preview["caption"])
+    assert "=HYPERLINK(&quot;http://exemple.invalid/&quot;" in shown and '=HYPERLINK("' not in shown
 
 
 # --- long cells ---------------------------------------------------------------------------

@@ -228,7 +228,8 @@ def tamper(site: Path, canary_base: str) -> None:
     (site / "jeux" / "altere").mkdir()
     (site / "jeux" / "altere" / "index.html").write_text(page.replace("</h1>", "</h1>" + injected, 1), "utf-8")
     # A chart whose specification was replaced after validation: remote data and a remote image.
-    shutil.copytree(site / "jeux" / "graphiques", site / "jeux" / "graphiques-altere")
+    # The survey page, at the same depth, shows the interactive figures (the dataset page, thumbnails).
+    shutil.copytree(site / "enquetes" / "graphiques", site / "jeux" / "graphiques-altere")
     charts = site / "graphiques" / "graphiques"
     spec = {
         "data": {"url": f"{canary_base}data.json"},
@@ -275,6 +276,7 @@ PAGE_TYPES = [
     "jeux/complet/",
     "jeux/graphiques/",
     "jeux/hostile/",
+    "jeux/hostile/a-propos/",
     "enquetes/",
     "enquetes/graphiques/",
     "enquetes/evolution/",
@@ -325,7 +327,7 @@ def test_search_still_works_under_the_policy(browser, site):  # noqa: F811
 
 def test_charts_become_interactive_under_the_policy(browser, site):  # noqa: F811
     base, _, _ = site
-    page, _, seen = visit(browser, base + "jeux/graphiques/", base)
+    page, _, seen = visit(browser, base + "enquetes/graphiques/", base)
     page.wait_for_selector("figure.portal-chart .portal-chart-interactive svg", timeout=15000)
     assert page.locator("figure.portal-chart .portal-chart-interactive svg").count() == 8
     mark = page.locator("figure.portal-chart .portal-chart-interactive svg .mark-rect path").first
@@ -361,12 +363,18 @@ def test_a_tampered_chart_spec_loads_nothing_even_without_the_policy(browser, si
 def test_the_hostile_description_links_only_to_the_web(browser, site):  # noqa: F811
     base, canary, built = site
     page, _, seen = visit(browser, base + "jeux/hostile/", base)
-    hrefs = page.eval_on_selector_all(".description a, .notes a", "links => links.map(a => a.href)")
+    hrefs = page.eval_on_selector_all(".description a", "links => links.map(a => a.href)")
     assert hrefs and all(h.startswith(("http://", "https://")) for h in hrefs), hrefs
     assert f"{canary.base}description.png" in hrefs  # the remote image, as a link
-    assert page.locator(".description img, .notes img, .description iframe").count() == 0
+    assert page.locator(".description img, .description iframe").count() == 0
     for link in page.locator(".description span").all():  # each neutralised link: no dialog on click
         link.click()
+    assert seen["dialogs"] == [] and canary.requests() == []
+    page.close()
+    # The notes are on the about page: their remote image is a link there too.
+    page, _, seen = visit(browser, base + "jeux/hostile/a-propos/", base)
+    assert page.eval_on_selector_all(".notes a", "links => links.map(a => a.href)") == [f"{canary.base}notes.png"]
+    assert page.locator(".notes img").count() == 0
     assert seen["dialogs"] == [] and canary.requests() == []
     page.close()
 
