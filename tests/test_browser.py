@@ -55,6 +55,9 @@ def test_charts_are_visible_and_become_interactive(browser, server):
     page, _, errors, _ = open_page(browser, server + "enquetes/graphiques/")
     figures = page.locator("figure.portal-chart")
     assert figures.count() == 8
+    # Static until asked: no runtime downloaded, then one button makes its chart interactive.
+    assert page.locator("figure.portal-chart .portal-chart-interactive").count() == 0
+    page.get_by_role("button", name="Rendre interactif : Les répondants en 2018", exact=True).click()
     page.wait_for_selector("figure.portal-chart .portal-chart-interactive svg", timeout=15000)
     for index in range(figures.count()):
         box = figures.nth(index).bounding_box()

@@ -9,6 +9,7 @@ import copy
 import json
 import re
 import textwrap
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -16,6 +17,37 @@ import pandas as pd
 
 from portal.charts import theme
 from portal.charts.declaration import RAW, View
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The chart's measures: the page's width, or a phone's (drawn for it, so that no text is shrunk)."""
+
+    width: int = theme.WIDTH  # the plot of a line or of the category labels and bars together
+    label_chars: int = theme.LABEL_WIDTH  # characters per line of a wrapped category label
+    bar_label_chars: int = 12  # of a vertical bar's label
+    bar_step: int = 84  # px per vertical bar
+    title_chars: int = 70
+    subtitle_chars: int = 90
+    source_chars: int = 95
+    label_area: int = 200  # px left of horizontal bars for their labels
+    source_in_chart: bool = True  # False: the source goes to the image's footer, under the whole width
+
+
+WIDE = Layout()
+# About 330 px in all, shown at its own size on a 375-px phone: its 11-px texts stay 11 px.
+NARROW = Layout(
+    width=280,
+    label_chars=16,
+    bar_label_chars=7,
+    bar_step=40,
+    title_chars=32,
+    subtitle_chars=42,
+    source_chars=50,
+    label_area=130,
+    source_in_chart=False,
+)
+NARROW_PLOT = 200  # px: a raw spec's plot with no width of its own, on a phone
 
 LABEL = "__libelle"  # the category label wrapped on several lines
 VALUE_TEXT = "__valeur"  # the value formatted the French way, for the labels on the marks
@@ -55,7 +87,8 @@ def datum(name: str) -> str:
 def wrap(label: object, width: int = theme.LABEL_WIDTH) -> str:
     # Keep "100 000" on one line: no break between the digit groups of a number.
     text = re.sub(r"(?<=\d) (?=\d{3}\b)", "\u00a0", str(label))
-    return "\n".join(textwrap.wrap(text, width=width)) or text
+    # A word longer than a line stays whole: "Intercommunalités" is not cut in two.
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False)) or text
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -63,17 +96,17 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return json.loads(frame.to_json(orient="records", force_ascii=False))
 
 
-def _title(view: View) -> dict[str, Any]:
-    title: dict[str, Any] = {"text": textwrap.wrap(view.title, 70) or [view.title]}
+def _title(view: View, layout: Layout = WIDE) -> dict[str, Any]:
+    title: dict[str, Any] = {"text": textwrap.wrap(view.title, layout.title_chars) or [view.title]}
     if view.subtitle:
-        title["subtitle"] = textwrap.wrap(view.subtitle, 90)
+        title["subtitle"] = textwrap.wrap(view.subtitle, layout.subtitle_chars)
     return title
 
 
-def _source_line(source: str | None, width: int) -> alt.Chart | None:
+def _source_line(source: str | None, width: int, layout: Layout = WIDE) -> alt.Chart | None:
     if not source:
         return None
-    lines = textwrap.wrap(f"Source : {source}", 95)
+    lines = textwrap.wrap(f"Source : {source}", layout.source_chars)
     frame = pd.DataFrame({"ligne": lines, "rang": range(len(lines))})
     return (
         alt.Chart(frame)
@@ -83,20 +116,50 @@ def _source_line(source: str | None, width: int) -> alt.Chart | None:
     )
 
 
-def vega_lite_spec(view: View, data: pd.DataFrame, unit: str, source: str | None, description: str) -> dict[str, Any]:
-    """The chart's Vega-Lite specification, with its data inlined (at most MAX_ROWS rows)."""
+def narrowed(spec: Any, by: int) -> Any:
+    """An author's raw spec ``by`` px narrower: each fixed width shrunk (to 80 px at least).
+
+    A stacked chart narrows exactly; labels and texts laid out by the author may keep it wider,
+    and the page then lets the phone scroll it rather than shrink its text."""
+    if isinstance(spec, dict):
+        return {
+            key: max(80, value - by) if key == "width" and isinstance(value, int | float) else narrowed(value, by)
+            for key, value in spec.items()
+        }
+    if isinstance(spec, list):
+        return [narrowed(item, by) for item in spec]
+    return spec
+
+
+def vega_lite_spec(
+    view: View,
+    data: pd.DataFrame,
+    unit: str,
+    source: str | None,
+    description: str,
+    layout: Layout = WIDE,
+    narrower_by: int = 0,
+) -> dict[str, Any]:
+    """The chart's Vega-Lite specification, with its data inlined (at most MAX_ROWS rows).
+
+    ``layout`` NARROW draws it for a phone; a raw spec is then made ``narrower_by`` px narrower."""
     if view.type == RAW:
         spec = copy.deepcopy(view.spec or {})
+        if narrower_by > 0:
+            spec = narrowed(spec, narrower_by)
         spec.setdefault("data", {"values": _records(data)})
-        spec.setdefault("title", _title(view))
+        spec.setdefault("title", _title(view, layout))
         spec.setdefault("description", description)
         spec.setdefault("$schema", alt.SCHEMA_URL)
-        spec["config"] = {**theme.CONFIG, **spec.get("config", {})}
+        config = copy.deepcopy(theme.CONFIG)
+        if narrower_by > 0:
+            config["view"]["continuousWidth"] = NARROW_PLOT
+        spec["config"] = {**config, **spec.get("config", {})}
         return spec
 
     frame = data.copy()
     category, value = view.category_field, view.value_field
-    width = 12 if view.type == "bar" else theme.LABEL_WIDTH
+    width = layout.bar_label_chars if view.type == "bar" else layout.label_chars
     frame[LABEL] = frame[category].map(lambda label: wrap(label, width)) if view.type != "line" else frame[category]
     lines = int(frame[LABEL].astype(str).str.count("\n").max() or 0) + 1 if len(frame) else 1
     frame[VALUE_TEXT] = ""  # filled by a Vega calculate, so that vl-convert and the browser agree
@@ -111,7 +174,7 @@ def vega_lite_spec(view: View, data: pd.DataFrame, unit: str, source: str | None
         channel(alt.Tooltip, f, "quantitative", format=",.12~g") if f == value else channel(alt.Tooltip, f, "nominal")
         for f in view.fields
     ]
-    category_axis = alt.Axis(title=None, labelExpr="split(datum.label, '\\n')", labelLimit=theme.LABEL_WIDTH * 9)
+    category_axis = alt.Axis(title=None, labelExpr="split(datum.label, '\\n')", labelLimit=layout.label_chars * 9)
     calculated = chart.transform_calculate(**{VALUE_TEXT: theme.format_expression(datum(value), unit)})
 
     if view.type == "line":
@@ -124,7 +187,7 @@ def vega_lite_spec(view: View, data: pd.DataFrame, unit: str, source: str | None
         layered = base.mark_line(point=True) + base.mark_text(dy=-10, fontSize=11, color=theme.TEXT).encode(
             text=f"{VALUE_TEXT}:N"
         )
-        built = layered.properties(width=theme.WIDTH, height=300)
+        built = layered.properties(width=layout.width, height=300)
     elif view.type == "bar":
         base = calculated.encode(
             x=alt.X(
@@ -138,7 +201,7 @@ def vega_lite_spec(view: View, data: pd.DataFrame, unit: str, source: str | None
         labels = base.mark_text(dy=-8, fontSize=11, color=theme.TEXT).encode(
             text=f"{VALUE_TEXT}:N", color=alt.value(theme.TEXT)
         )
-        built = (bars + labels).properties(width=alt.Step(84), height=300)
+        built = (bars + labels).properties(width=alt.Step(layout.bar_step), height=300)
     else:  # horizontal types: the category on y, wrapped labels readable at any length
         y = alt.Y(f"{LABEL}:N", axis=category_axis, sort=None)
         x = channel(alt.X, value, "quantitative", axis=value_axis, stack="zero" if view.type == "stacked-bar" else None)
@@ -161,7 +224,7 @@ def vega_lite_spec(view: View, data: pd.DataFrame, unit: str, source: str | None
         step = max(theme.BAR_STEP, 15 * lines + 6)
         if view.type == "grouped-bar":
             step = max(step / max(frame[view.color].nunique(), 1), 14)
-        built = layers.properties(width=theme.WIDTH - 200, height=alt.Step(step))
+        built = layers.properties(width=layout.width - layout.label_area, height=alt.Step(step))
 
     if view.facet:
         # The panels in file order: Vega-Lite sorts facets unless given the order explicitly.
@@ -169,9 +232,10 @@ def vega_lite_spec(view: View, data: pd.DataFrame, unit: str, source: str | None
         built = built.facet(row=channel(alt.Row, view.facet, "nominal", title=None, sort=order)).resolve_scale(
             y="independent"
         )
-    source_line = _source_line(source, theme.WIDTH - 200 if view.type not in {"line", "bar"} else theme.WIDTH)
+    plot_width = layout.width - layout.label_area if view.type not in {"line", "bar"} else layout.width
+    source_line = _source_line(source, plot_width, layout) if layout.source_in_chart else None
     final = alt.vconcat(built, source_line, spacing=12) if source_line is not None else built
-    final = final.properties(title=_title(view), description=description).configure(**_config())
+    final = final.properties(title=_title(view, layout), description=description).configure(**_config(layout))
     # Altair's schema validation costs more than drawing the chart: specs are validated against
     # the Vega-Lite schema by the tests (tests/test_charts.py) instead of on every build.
     return final.to_dict(validate=False)
@@ -182,5 +246,8 @@ def _value_labels(base: alt.Chart) -> alt.Chart:
     return base.mark_text(align="left", dx=6, fontSize=11).encode(text=f"{VALUE_TEXT}:N", color=alt.value(theme.TEXT))
 
 
-def _config() -> dict[str, Any]:
-    return copy.deepcopy(theme.CONFIG)
+def _config(layout: Layout = WIDE) -> dict[str, Any]:
+    config = copy.deepcopy(theme.CONFIG)
+    if layout is NARROW:
+        config["legend"]["columns"] = 1  # one entry a line: a phone has no room for a row of them
+    return config

@@ -17,13 +17,14 @@ import pandas as pd
 
 from portal import atomic
 from portal.charts import theme
-from portal.charts.build import vega_lite_spec
+from portal.charts.build import NARROW, vega_lite_spec
 from portal.charts.data import ROW_LIMIT, chart_data, unit_of
 from portal.charts.declaration import RAW, View, read_views
 from portal.charts.stream import Table, UnreadableTable
-from portal.charts.summary import table_rows, text_alternative
-from portal.dataset import Dataset
+from portal.charts.summary import table_columns, table_rows, text_alternative
+from portal.dataset import Dataset, resource_schema
 from portal.files import resolve
+from portal.metadata import licence_of
 from portal.paths import UnsafePath, inside, name_fault, shown_name
 from portal.text import escapes_control_character, strings
 
@@ -36,8 +37,11 @@ FORMAT_LOCALE = {
     "currency": ["", "\u00a0€"],
     "percent": "\u202f%",
 }
-RENDERER = "portal-charts/5"  # bump to re-render every chart after a change of the renderer
-OUTPUTS = ("vl.json", "svg", "png", "csv", "json")
+RENDERER = "portal-charts/6"  # bump to re-render every chart after a change of the renderer
+# narrow.*: the same chart drawn for a phone, shown there at its own size (texts of 11 px or more).
+OUTPUTS = ("vl.json", "svg", "png", "csv", "json", "narrow.svg", "narrow.vl.json")
+NARROW_WIDTH = 330  # px: a 375-px phone's text column
+FOOTER_LINE = 14  # px between the lines of the licence footer
 # The drawn chart, before it becomes a PNG (scale 2, 4 bytes a pixel): a tall faceted chart passes,
 # a 60,000-pixel one does not reach the rasteriser.
 MAX_SIDE = 10_000
@@ -93,10 +97,15 @@ class Chart:
     rendered: bool
     summary: str
     unit: str
+    # The name its downloads are saved under; the site makes it unique across the portal.
+    download_stem: str = ""
 
     def path(self, suffix: str) -> Path:
         # In depth: a view name that escaped validation still cannot leave the chart folder.
         return inside(self.folder, f"{self.view.name}.{suffix}")
+
+    def download_name(self, suffix: str) -> str:
+        return f"{self.download_stem or f'{self.dataset}--{self.view.name}'}.{suffix}"
 
 
 def default_source(dataset: Dataset) -> str | None:
@@ -121,7 +130,61 @@ def accessible_svg(svg: str, element_id: str, title: str, summary: str) -> str:
     return f"{head}>{labels}{rest}"
 
 
-def content_hash(view: View, data: pd.DataFrame, unit: str, source: str | None) -> str:
+def footer_lines(licence: str | None, site_url: str | None, chars: int, source: str | None = None) -> list[str]:
+    """What a downloaded image says of its reuse: the licence and the portal's address (and the
+    source, when the chart itself does not write it)."""
+    import textwrap
+
+    parts = [f"Source : {source}"] if source else []
+    parts.append(f"Licence : {licence}" if licence else "Licence non renseignée")
+    if site_url:
+        parts.append(re.sub(r"^https?://", "", site_url).rstrip("/"))
+    lines: list[str] = []
+    for part in parts:  # the address is never cut
+        lines += textwrap.wrap(part, chars, break_long_words=False, break_on_hyphens=False) or [part]
+    return lines
+
+
+def with_footer(svg: str, lines: list[str]) -> str:
+    """The drawn SVG with ``lines`` written below it, on the chart's white background."""
+    from html import escape
+
+    size = SVG_SIZE.search(svg[:2000])
+    if not size or not lines:
+        return svg
+    width, height = float(size.group(1)), float(size.group(2))
+    added = FOOTER_LINE * len(lines) + 8
+    total = height + added
+    texts = "".join(
+        f'<text x="8" y="{height + FOOTER_LINE * (i + 1):g}" font-family="{escape(theme.FONT)}" font-size="11px" '
+        f'fill="{theme.MUTED}">{escape(line)}</text>'
+        for i, line in enumerate(lines)
+    )
+    footer = (
+        f'<g class="portal-footer"><rect y="{height:g}" width="{width:g}" height="{added:g}" fill="white"/>{texts}</g>'
+    )
+    head_end = svg.index(">") + 1
+    head = svg[:head_end]
+    head = re.sub(r'(\sheight=")[\d.]+(")', rf"\g<1>{total:g}\2", head, count=1)
+    head = re.sub(r'(\sviewBox="[\d.\s-]+?\s)[\d.]+(")', rf"\g<1>{total:g}\2", head, count=1)
+    end = svg.rindex("</svg>")
+    return head + svg[head_end:end] + footer + svg[end:]
+
+
+def svg_width(svg: str) -> float:
+    size = SVG_SIZE.search(svg[:2000])
+    return float(size.group(1)) if size else math.inf
+
+
+def schema_fields(dataset: Dataset, resource_name: str) -> dict[str, dict]:
+    for resource in dataset.resources:
+        if resource.get("name") == resource_name:
+            fields = resource_schema(resource).get("fields") or []
+            return {f["name"]: f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)}
+    return {}
+
+
+def content_hash(view: View, data: pd.DataFrame, unit: str, source: str | None, footer: list[str] = ()) -> str:
     """Everything a chart is drawn from: its declaration, its rows, the theme and the renderer.
 
     Hashing the inputs rather than the specification lets an unchanged chart skip even the
@@ -135,6 +198,7 @@ def content_hash(view: View, data: pd.DataFrame, unit: str, source: str | None) 
         "data": json.loads(data.to_json(orient="split", force_ascii=False)),
         "unit": unit,
         "source": source,
+        "footer": list(footer),
         "theme": theme.CONFIG,
         "locale": FORMAT_LOCALE,
         "versions": [RENDERER, altair.__version__, vl_convert.__version__],
@@ -142,7 +206,9 @@ def content_hash(view: View, data: pd.DataFrame, unit: str, source: str | None) 
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
-def render_view(dataset: Dataset, view: View, tables: dict[str, Table | pd.DataFrame], out: Path) -> Chart:
+def render_view(
+    dataset: Dataset, view: View, tables: dict[str, Table | pd.DataFrame], out: Path, site_url: str | None = None
+) -> Chart:
     table = tables[view.resource]
     if isinstance(table, Table):
         data, unit = table.chart(view)
@@ -153,7 +219,11 @@ def render_view(dataset: Dataset, view: View, tables: dict[str, Table | pd.DataF
     folder = inside(out, dataset.name)
     folder.mkdir(parents=True, exist_ok=True)
     chart = Chart(dataset.name, view, folder, rendered=False, summary=summary, unit=unit)
-    digest = content_hash(view, data, unit, source)
+    licence = licence_of(dataset)
+    footer = footer_lines(licence.title if licence else None, site_url, 95)
+    # On a phone the source is written below the whole width, with the licence (NARROW layout).
+    narrow_footer = footer_lines(licence.title if licence else None, site_url, 50, source if view.type != RAW else None)
+    digest = content_hash(view, data, unit, source, footer)
     stamp = chart.path("sha256")
     if stamp.exists() and stamp.read_text() == digest and all(chart.path(s).exists() for s in OUTPUTS):
         return chart
@@ -168,17 +238,28 @@ def render_view(dataset: Dataset, view: View, tables: dict[str, Table | pd.DataF
             "Retirez l'échappement \\u0000…\\u001f, \\x…, \\0 ou \\b de la spécification."
         )
     spec = vega_lite_spec(view, data, unit, source, summary)
-    svg = draw_svg(spec)
+    drawn = draw_svg(spec)
+    narrow_spec = vega_lite_spec(
+        view, data, unit, source, summary, NARROW, narrower_by=int(svg_width(drawn) - NARROW_WIDTH)
+    )
+    narrow = draw_svg(narrow_spec)
+    # The licence and the portal's address below the chart: a downloaded image keeps them.
+    svg = with_footer(drawn, footer)
     # The PNG from the SVG already drawn: the same picture, at half the cost of a second render.
     png = vl_convert.svg_to_png(svg, scale=2)
-    svg = accessible_svg(svg, f"graphique-{dataset.name}-{view.name}", view.title, summary)
-    headers, rows = table_rows(view, data, unit)
+    element = f"graphique-{dataset.name}-{view.name}"
+    svg = accessible_svg(svg, element, view.title, summary)
+    narrow = accessible_svg(with_footer(narrow, narrow_footer), f"{element}-etroit", view.title, summary)
+    fields = schema_fields(dataset, view.resource)
+    headers, rows = table_rows(view, data, unit, table_columns(view, data, fields), fields)
     alternative = {"title": view.title, "summary": summary, "unit": unit, "headers": headers, "rows": rows}
     # Each file whole (atomic), the stamp removed first and written last: an interrupted render
     # leaves no half file, and is redone next time.
     stamp.unlink(missing_ok=True)
     atomic.write_text(chart.path("vl.json"), json.dumps(spec, ensure_ascii=False, indent=1))
     atomic.write_text(chart.path("svg"), svg)
+    atomic.write_text(chart.path("narrow.vl.json"), json.dumps(narrow_spec, ensure_ascii=False, indent=1))
+    atomic.write_text(chart.path("narrow.svg"), narrow)
     atomic.write_bytes(chart.path("png"), png)
     with atomic.replacing(chart.path("csv")) as temporary:
         # A lone CR in a cell is quoted by the csv module only when the line terminator holds one.
@@ -203,8 +284,10 @@ def load_tables(dataset: Dataset, views: list[View]) -> dict[str, Table]:
     return tables
 
 
-def build_charts(dataset: Dataset, out: Path) -> list[Chart]:
-    """Every chart a dataset declares; ChartError names the dataset, the view and the fix."""
+def build_charts(dataset: Dataset, out: Path, site_url: str | None = None) -> list[Chart]:
+    """Every chart a dataset declares; ChartError names the dataset, the view and the fix.
+
+    ``site_url``, the portal's address, is written on the images with their licence."""
     from portal.charts.data import TooManyRows
 
     if fault := name_fault(dataset.name):
@@ -223,7 +306,7 @@ def build_charts(dataset: Dataset, out: Path) -> list[Chart]:
     charts = []
     for view in views:
         try:
-            charts.append(render_view(dataset, view, tables, out))
+            charts.append(render_view(dataset, view, tables, out, site_url))
         except ChartError:
             raise
         except TooManyRows:

@@ -20,7 +20,7 @@ from portal.checks.base import Options
 from portal.citation import citation_data, citation_text
 from portal.downloads import write_downloads
 from portal.paths import UnsafePath, inside, shown_name
-from portal.site import pages, surveys, table_pages
+from portal.site import chart_pages, pages, surveys, table_pages
 from portal.site.explorer import write_explorer_data
 from portal.tables import TableError
 from portal.validate import Report, validate_paths
@@ -116,7 +116,7 @@ def generate(
     chart_cache = cache / "charts"
     for entry in progress(entries, "Graphiques"):
         try:
-            entry.charts = build_charts(entry.dataset, chart_cache)
+            entry.charts = build_charts(entry.dataset, chart_cache, site.base_url)
             if entry.charts:
                 target = inside(work, "graphiques", entry.name)
                 shutil.copytree(
@@ -129,6 +129,11 @@ def generate(
             raise SiteError(str(error)) from None
         except UnsafePath as error:
             raise SiteError(f"{shown_name(entry.name)} : graphiques refusés, {error}.") from None
+
+    # Each chart's downloads get a file name no other chart of the portal has.
+    stems = chart_pages.download_stems([c for e in entries for c in e.charts])
+    for chart in (c for e in entries for c in e.charts):
+        chart.download_stem = stems[(chart.dataset, chart.view.name)]
 
     # 3. downloads, and what the pages show of each table: one streamed pass over each table.
     for entry in progress(entries, "Téléchargements"):
@@ -153,10 +158,18 @@ def generate(
     for entry in survey_entries:
         generated[page_source(urls.survey_page(entry.name))] = surveys.survey_page(entry, site)
     generated[page_source(surveys.EVOLUTION)] = surveys.evolution_page(survey_entries, site)
+    # A page per chart, and its embed page: a standalone HTML file, served as it is.
+    embeds: dict[str, str] = {}
+    for entry in entries:
+        for uri, text in chart_pages.chart_files(entry, site).items():
+            if uri.endswith(".html"):
+                embeds[uri] = text
+            else:
+                generated[page_source(uri)] = text
     generated[page_source(surveys.INDEX)] = surveys.surveys_index(survey_entries, site)
     for entry in progress(entries, "Tables"):
         generated.update(_table_pages(entry, work, site))
-    for uri, text in generated.items():
+    for uri, text in {**generated, **embeds}.items():
         try:
             path = inside(work, uri)  # in depth: a page URI cannot leave the folder (UnsafePath)
         except UnsafePath as error:

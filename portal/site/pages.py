@@ -219,21 +219,30 @@ def _checklist(entry: Entry) -> dict[str, Any]:
     }
 
 
+NARROW_SCREEN = "(max-width: 719px)"  # where charts show their narrow drawing, at its own size
+CHART_DOWNLOADS = (("png", "PNG"), ("svg", "SVG"), ("csv", "données (CSV)"), ("vl.json", "Vega-Lite"))
+
+
 def chart_data(chart: Chart, page: str) -> dict[str, Any]:
-    """A chart readable with no JavaScript: the static SVG with its text alternative, its data table,
-    and its downloads. charts.js may replace the image by an interactive view."""
+    """A chart readable with no JavaScript: the static SVG (a narrow one on phones) with its text
+    alternative, its data table, its downloads and its page. charts.js offers to make it interactive."""
     name, view = chart.dataset, chart.view.name
     alternative = json.loads(chart.path("json").read_text("utf-8"))
     return {
         "name": name,
         "view": view,
+        "title": chart.view.title,
         "spec": urls.relative(urls.chart(name, view, "vl.json"), page),
+        "spec_narrow": urls.relative(urls.chart(name, view, "narrow.vl.json"), page),
         "svg": urls.relative(urls.chart(name, view, "svg"), page),
+        "svg_narrow": urls.relative(urls.chart(name, view, "narrow.svg"), page),
+        "narrow_media": NARROW_SCREEN,
         "summary": chart.summary,
         "table_id": f"tableau-{name}-{view}",
+        "page_href": urls.relative(urls.chart_page(name, view), page),
         "downloads": [
-            (urls.relative(urls.chart(name, view, suffix), page), label)
-            for suffix, label in (("png", "PNG"), ("svg", "SVG"), ("csv", "données (CSV)"), ("vl.json", "Vega-Lite"))
+            (urls.relative(urls.chart(name, view, suffix), page), label, chart.download_name(suffix))
+            for suffix, label in CHART_DOWNLOADS
         ],
         "headers": alternative["headers"],
         "rows": alternative["rows"],

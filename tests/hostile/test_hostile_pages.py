@@ -328,7 +328,9 @@ def test_search_still_works_under_the_policy(browser, site):  # noqa: F811
 def test_charts_become_interactive_under_the_policy(browser, site):  # noqa: F811
     base, _, _ = site
     page, _, seen = visit(browser, base + "enquetes/graphiques/", base)
-    page.wait_for_selector("figure.portal-chart .portal-chart-interactive svg", timeout=15000)
+    # Each button is removed once its chart is interactive: press them all at once.
+    page.evaluate("document.querySelectorAll('button.chart-interactive-button').forEach(b => b.click())")
+    page.locator("figure.portal-chart .portal-chart-interactive svg").nth(7).wait_for(timeout=15000)
     assert page.locator("figure.portal-chart .portal-chart-interactive svg").count() == 8
     mark = page.locator("figure.portal-chart .portal-chart-interactive svg .mark-rect path").first
     mark.hover()
@@ -352,6 +354,8 @@ def test_a_tampered_chart_spec_loads_nothing_even_without_the_policy(browser, si
     """charts.js gives vega a loader that refuses every load, and drops the spec's usermeta."""
     base, canary, _ = site
     page, _, seen = visit(browser, base + "jeux/graphiques-altere/", base)
+    # Each button is removed once its chart is interactive: press them all at once.
+    page.evaluate("document.querySelectorAll('button.chart-interactive-button').forEach(b => b.click())")
     page.wait_for_selector("figure.portal-chart .portal-chart-interactive svg", timeout=15000)
     page.wait_for_timeout(1000)
     assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 0

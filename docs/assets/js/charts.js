@@ -1,9 +1,8 @@
 // Progressive enhancement: the static SVG is already on the page and readable without JavaScript.
-// When JavaScript runs, each chart becomes interactive (tooltips), with vega, vega-lite and
-// vega-embed served by the site itself (assets/vendor/vega-bundle.js), never from a CDN.
+// Each chart gets a button that makes it interactive (tooltips); only then is the Vega runtime
+// (vega, vega-lite and vega-embed, assets/vendor/vega-bundle.js, served by the site itself, never
+// from a CDN) downloaded, once for the whole page. Copy buttons are copy.js's.
 (function () {
-  var figures = document.querySelectorAll("figure.portal-chart[data-spec]");
-  if (!figures.length) return;
   var script = document.currentScript;
   var bundle = new URL("../vendor/vega-bundle.js", script.src).href;
   var locale = { decimal: ",", thousands: "\u202f", grouping: [3], currency: ["", "\u00a0€"], percent: "\u202f%" };
@@ -21,29 +20,68 @@
     defaultStyle: false,
     tooltip: { disableDefaultStyle: true },
   };
-  var runtime = document.createElement("script");
-  runtime.src = bundle;
-  runtime.onload = function () {
-    figures.forEach(function (figure) {
-      var image = figure.querySelector("img");
-      var holder = document.createElement("div");
-      holder.className = "portal-chart-interactive";
-      fetch(figure.dataset.spec)
-        .then(function (response) { return response.json(); })
-        .then(function (spec) {
-          delete spec.usermeta; // vega-embed would read options (a loader, an editor address) from it
-          return window.vegaEmbed(holder, spec, options);
+  var loading = null;
+
+  function runtime() {
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var element = document.createElement("script");
+        element.src = bundle;
+        element.onload = resolve;
+        element.onerror = function () { loading = null; reject(new Error("vega-bundle.js")); };
+        document.head.appendChild(element);
+      });
+    }
+    return loading;
+  }
+
+  function interactive(figure) {
+    var frame = figure.querySelector(".chart-frame");
+    var image = figure.querySelector("img");
+    var source = figure.querySelector("picture source");
+    // The narrow drawing where the page shows it (a phone), the wide one elsewhere.
+    var narrow = source && window.matchMedia(source.media).matches && figure.dataset.specNarrow;
+    var holder = document.createElement("div");
+    holder.className = "portal-chart-interactive";
+    holder.tabIndex = -1;
+    return fetch(narrow || figure.dataset.spec)
+      .then(function (response) { return response.json(); })
+      .then(function (spec) {
+        delete spec.usermeta; // vega-embed would read options (a loader, an editor address) from it
+        return window.vegaEmbed(holder, spec, options);
+      })
+      .then(function () {
+        var svg = holder.querySelector("svg");
+        if (svg && image) {
+          svg.setAttribute("role", "img");
+          svg.setAttribute("aria-label", image.alt);
+        }
+        frame.replaceChildren(holder);
+        return holder;
+      });
+  }
+
+  document.querySelectorAll("figure.portal-chart[data-spec]").forEach(function (figure) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "chart-interactive-button";
+    button.textContent = "Rendre interactif";
+    // The visible words first, then which chart (WCAG 2.5.3): the page may hold several.
+    button.setAttribute("aria-label", "Rendre interactif : " + (figure.dataset.title || "graphique"));
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      button.textContent = "Chargement…";
+      runtime()
+        .then(function () { return interactive(figure); })
+        .then(function (holder) {
+          button.remove();
+          holder.focus(); // the button is gone: the keyboard stays on the chart
         })
-        .then(function (result) {
-          var svg = holder.querySelector("svg");
-          if (svg && image) {
-            svg.setAttribute("role", "img");
-            svg.setAttribute("aria-label", image.alt);
-          }
-          if (image) image.replaceWith(holder);
-        })
-        .catch(function () { /* keep the static image */ });
+        .catch(function () {
+          button.disabled = false;
+          button.textContent = "Rendre interactif";
+        });
     });
-  };
-  document.head.appendChild(runtime);
+    figure.querySelector(".chart-frame").after(button);
+  });
 })();

@@ -7,7 +7,12 @@
     // A change after a clear is announced again, even when the same button is pressed twice.
     window.setTimeout(function () { status.textContent = text; }, 50);
   }
+  // A form field (the chart page's link and embed code) holds its text in value.
+  function textOf(element) {
+    return "value" in element ? element.value : element.textContent.trim();
+  }
   function select(element) {
+    if ("select" in element) { element.select(); return; }
     var range = document.createRange();
     range.selectNodeContents(element);
     var selection = window.getSelection();
@@ -29,7 +34,7 @@
     bar.appendChild(status);
     element.parentNode.insertBefore(bar, element.nextSibling);
     button.addEventListener("click", function () {
-      var text = element.textContent.trim();
+      var text = textOf(element);
       if (!navigator.clipboard || !window.isSecureContext) {
         select(element);
         copied(status, "Texte sélectionné : copiez-le avec Ctrl+C (ou Cmd+C).");
