@@ -94,7 +94,7 @@ def test_downloads_answer_with_their_type_and_portal_unique_names(browser, real_
 
 
 def test_every_download_name_is_unique_across_the_real_site(real_site):
-    # Every dataset page names the downloads of its charts: one name, one file, across the portal.
+    # Every chart page names its downloads: one name, one file, across the portal.
     import urllib.request
 
     seen: dict[str, str] = {}
@@ -102,10 +102,13 @@ def test_every_download_name_is_unique_across_the_real_site(real_site):
     datasets = sorted(set(re.findall(r'href="\.\./jeux/([a-z0-9._-]+)/"', index)))
     assert "barometre-2017" in datasets and "barometre-2018" in datasets
     for name in datasets:
-        html = urllib.request.urlopen(f"{real_site}jeux/{name}/").read().decode()
-        for href, download in re.findall(r'<a href="([^"]+)" download="([^"]+)"', html):
-            target = href.split("graphiques/", 1)[-1]
-            assert seen.setdefault(download, target) == target, f"{download}: {seen[download]} and {target}"
+        dataset = urllib.request.urlopen(f"{real_site}jeux/{name}/").read().decode()
+        # The dataset page's gallery links to each chart's page, which names its downloads.
+        for view in sorted(set(re.findall(r'<a href="graphiques/([a-z0-9._-]+)/"', dataset))):
+            html = urllib.request.urlopen(f"{real_site}jeux/{name}/graphiques/{view}/").read().decode()
+            for href, download in re.findall(r'<a href="([^"]+)" download="([^"]+)"', html):
+                target = href.split("graphiques/", 1)[-1]
+                assert seen.setdefault(download, target) == target, f"{download}: {seen[download]} and {target}"
     assert "barometre-2017--type-collectivite.png" in seen and "barometre-2018--type-collectivite.png" in seen
 
 
