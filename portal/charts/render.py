@@ -25,6 +25,7 @@ from portal.charts.summary import table_rows, text_alternative
 from portal.dataset import Dataset
 from portal.files import resolve
 from portal.paths import UnsafePath, inside, name_fault, shown_name
+from portal.tables import fields_by_name
 from portal.text import escapes_control_character, strings
 
 # d3's fr-FR locale with the narrow no-break space of French typography for thousands, so that
@@ -36,7 +37,7 @@ FORMAT_LOCALE = {
     "currency": ["", "\u00a0€"],
     "percent": "\u202f%",
 }
-RENDERER = "portal-charts/5"  # bump to re-render every chart after a change of the renderer
+RENDERER = "portal-charts/6"  # bump to re-render every chart after a change of the renderer
 OUTPUTS = ("vl.json", "svg", "png", "csv", "json")
 # The drawn chart, before it becomes a PNG (scale 2, 4 bytes a pixel): a tall faceted chart passes,
 # a 60,000-pixel one does not reach the rasteriser.
@@ -172,8 +173,16 @@ def render_view(dataset: Dataset, view: View, tables: dict[str, Table | pd.DataF
     # The PNG from the SVG already drawn: the same picture, at half the cost of a second render.
     png = vl_convert.svg_to_png(svg, scale=2)
     svg = accessible_svg(svg, f"graphique-{dataset.name}-{view.name}", view.title, summary)
-    headers, rows = table_rows(view, data, unit)
-    alternative = {"title": view.title, "summary": summary, "unit": unit, "headers": headers, "rows": rows}
+    resource = next((r for r in dataset.resources if r.get("name") == view.resource), {})
+    headers, rows, numeric = table_rows(view, data, unit, fields_by_name(resource))
+    alternative = {
+        "title": view.title,
+        "summary": summary,
+        "unit": unit,
+        "headers": headers,
+        "rows": rows,
+        "numeric": numeric,
+    }
     # Each file whole (atomic), the stamp removed first and written last: an interrupted render
     # leaves no half file, and is redone next time.
     stamp.unlink(missing_ok=True)

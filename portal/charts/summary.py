@@ -48,19 +48,36 @@ def text_alternative(view: View, data: pd.DataFrame, unit: str) -> str:
     return " ".join(sentences)
 
 
-def table_rows(view: View, data: pd.DataFrame, unit: str) -> tuple[list[str], list[list[str]]]:
-    """The data table: headers and rows with French-formatted values."""
+def table_fields(view: View, data: pd.DataFrame, schema: dict[str, dict] | None = None) -> dict[str, dict]:
+    """The Table Schema field of each column of the chart's data: the resource's own, else one
+    guessed from the column (an aggregate's count, a raw spec's column), the value always counted."""
+    schema = schema or {}
+    fields = {}
+    for column in data.columns:
+        field = dict(schema.get(column) or {"name": column})
+        if "type" not in field and pd.api.types.is_numeric_dtype(data[column]) and data[column].dtype != bool:
+            field["type"] = "number"
+        fields[column] = field
+    if view.value_field in fields:
+        fields[view.value_field] = {"name": "valeur", "type": "number"}
+    return fields
+
+
+def table_rows(
+    view: View, data: pd.DataFrame, unit: str, schema: dict[str, dict] | None = None
+) -> tuple[list[str], list[list[str]], list[bool]]:
+    """The data table: headers, rows formatted for French readers (years as years, quantities as
+    "1 234,5"), and which columns hold numbers. ``schema``: the resource's fields by name."""
     headers = list(data.columns)
+    fields = table_fields(view, data, schema)
     rows = []
     for _, row in data.iterrows():
         cells = []
         for column in headers:
-            cell = row[column]
+            cell = None if pd.isna(row[column]) else row[column]
             if column == view.value_field:
-                cells.append(formats.number(None if pd.isna(cell) else cell, unit))
-            elif pd.api.types.is_number(cell) and not isinstance(cell, bool) and not pd.isna(cell):
-                cells.append(formats.number(cell))
+                cells.append(formats.number(cell, unit))
             else:
-                cells.append("" if pd.isna(cell) else str(cell))
+                cells.append(formats.cell_display(cell, fields[column])[0])
         rows.append(cells)
-    return headers, rows
+    return headers, rows, [formats.is_counted(fields[column]) for column in headers]
