@@ -202,30 +202,31 @@ def compare(question_id: str, sides: list[EditionSide]) -> Comparison:
         shared_units = set.intersection(*units)
         populations = [s.populations for s in published]
         if not shared_units:
-            listed = ", ".join(f"{s.edition} {', '.join(_unit_words(u) for u in sorted(s.units))}" for s in published)
+            listed = " ; ".join(
+                f"{s.edition} : {', '.join(_unit_words(u) for u in sorted(s.units))}" for s in published
+            )
             reasons.append(
                 f"Unités différentes ({listed}) : passer de l'une à l'autre serait recalculer un chiffre publié."
             )
-        elif all(populations) and len({frozenset(p) for p in populations}) > 1:
+        if all(populations) and len({frozenset(p) for p in populations}) > 1:
             listed = " ; ".join(f"{s.edition} : {', '.join(sorted(s.populations))}" for s in published)
             reasons.append(f"Les chiffres ne portent pas sur le même ensemble ({listed}).")
-        else:
-            unit = sorted(shared_units)[0] if len(shared_units) == 1 else None
-            if unit is None:
-                reasons.append("Plusieurs unités dans chaque édition : aucune comparaison commune n'est tracée.")
-            else:
-                keyed = [
-                    {_key(r.get("reponse", "")) for r in s.records if (r.get("unite") or "nombre") == unit}
-                    for s in published
-                ]
-                common = set.intersection(*keyed)
-                answers = [
-                    r.get("reponse", "")
-                    for r in published[0].records
-                    if _key(r.get("reponse", "")) in common and (r.get("unite") or "nombre") == unit
-                ]
-                if not answers:
-                    reasons.append("Aucune réponse n'est publiée dans les deux éditions sous le même libellé.")
+        if len(shared_units) > 1:
+            reasons.append("Plusieurs unités dans chaque édition : aucune comparaison commune n'est tracée.")
+        if not reasons and len(shared_units) == 1:
+            unit = next(iter(shared_units))
+            keyed = [
+                {_key(r.get("reponse", "")) for r in s.records if (r.get("unite") or "nombre") == unit}
+                for s in published
+            ]
+            common = set.intersection(*keyed)
+            answers = [
+                r.get("reponse", "")
+                for r in published[0].records
+                if _key(r.get("reponse", "")) in common and (r.get("unite") or "nombre") == unit
+            ]
+            if not answers:
+                reasons.append("Aucune réponse n'est publiée dans les deux éditions sous le même libellé.")
     cautions = []
     wordings = {_key(w) for s in sides for w in s.wordings[:1]}
     if len(wordings) > 1:
