@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from portal import formats
+from portal.dataset import resource_schema
 from portal.files import csv_dialect
 
 # The csv module refuses a cell over 131,072 characters; a long text or a geometry (WKT) may be
@@ -109,3 +110,20 @@ def open_rows(
         rows = _rows(reader, label)
         header = next(rows, [])
         yield header, rows
+
+
+def fields_by_name(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A resource's Table Schema fields, by name."""
+    fields = resource_schema(resource).get("fields") or []
+    return {f["name"]: f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)}
+
+
+def display_rows(
+    header: list[str], rows: list[list[Any]], fields: dict[str, dict[str, Any]]
+) -> tuple[list[list[str]], list[bool]]:
+    """Rows as the pages show them (formats.cell_display) and, per column, whether it holds numbers."""
+    shown = [
+        [formats.cell_display(cell, fields.get(name))[0] for name, cell in zip(header, row, strict=False)]
+        for row in rows
+    ]
+    return shown, [formats.is_counted(fields.get(name)) for name in header]

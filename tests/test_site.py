@@ -155,7 +155,8 @@ def test_survey_page_question_by_question(built):
     assert ">Type de collectivité<" in html and ">Budget consacré à la participation<" in html
     assert "Les valeurs de cette question ne sont pas publiées" in html  # satisfaction: no answers
     evolution = read(built, "enquetes/evolution")
-    assert "aucune valeur n&#x27;est recalculée" in evolution or "aucune valeur n'est recalculée" in evolution
+    assert "recalculée ni arrondie" in evolution  # published values only
+    assert 'src="comparaison-1.svg"' in evolution  # the fixture's two editions share units and answers
 
 
 def test_quality_dashboard(built):

@@ -22,10 +22,11 @@ from portal.charts.data import ROW_LIMIT, chart_data, unit_of
 from portal.charts.declaration import RAW, View, read_views
 from portal.charts.stream import Table, UnreadableTable
 from portal.charts.summary import table_columns, table_rows, text_alternative
-from portal.dataset import Dataset, resource_schema
+from portal.dataset import Dataset
 from portal.files import resolve
 from portal.metadata import licence_of
 from portal.paths import UnsafePath, inside, name_fault, shown_name
+from portal.tables import fields_by_name
 from portal.text import escapes_control_character, strings
 
 # d3's fr-FR locale with the narrow no-break space of French typography for thousands, so that
@@ -37,7 +38,7 @@ FORMAT_LOCALE = {
     "currency": ["", "\u00a0€"],
     "percent": "\u202f%",
 }
-RENDERER = "portal-charts/6"  # bump to re-render every chart after a change of the renderer
+RENDERER = "portal-charts/7"  # bump to re-render every chart after a change of the renderer
 # narrow.*: the same chart drawn for a phone, shown there at its own size (texts of 11 px or more).
 OUTPUTS = ("vl.json", "svg", "png", "csv", "json", "narrow.svg", "narrow.vl.json")
 NARROW_WIDTH = 330  # px: a 375-px phone's text column
@@ -177,11 +178,8 @@ def svg_width(svg: str) -> float:
 
 
 def schema_fields(dataset: Dataset, resource_name: str) -> dict[str, dict]:
-    for resource in dataset.resources:
-        if resource.get("name") == resource_name:
-            fields = resource_schema(resource).get("fields") or []
-            return {f["name"]: f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)}
-    return {}
+    resource = next((r for r in dataset.resources if r.get("name") == resource_name), {})
+    return fields_by_name(resource)
 
 
 def content_hash(view: View, data: pd.DataFrame, unit: str, source: str | None, footer: list[str] = ()) -> str:
@@ -251,8 +249,15 @@ def render_view(
     svg = accessible_svg(svg, element, view.title, summary)
     narrow = accessible_svg(with_footer(narrow, narrow_footer), f"{element}-etroit", view.title, summary)
     fields = schema_fields(dataset, view.resource)
-    headers, rows = table_rows(view, data, unit, table_columns(view, data, fields), fields)
-    alternative = {"title": view.title, "summary": summary, "unit": unit, "headers": headers, "rows": rows}
+    headers, rows, numeric = table_rows(view, data, unit, fields, table_columns(view, data, fields))
+    alternative = {
+        "title": view.title,
+        "summary": summary,
+        "unit": unit,
+        "headers": headers,
+        "rows": rows,
+        "numeric": numeric,
+    }
     # Each file whole (atomic), the stamp removed first and written last: an interrupted render
     # leaves no half file, and is redone next time.
     stamp.unlink(missing_ok=True)

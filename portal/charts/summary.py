@@ -48,9 +48,6 @@ def text_alternative(view: View, data: pd.DataFrame, unit: str) -> str:
     return " ".join(sentences)
 
 
-YEAR_WORDS = ("annee", "année", "edition", "édition", "year", "millesime", "millésime")
-
-
 def encoded_fields(spec: object) -> tuple[dict[str, str | None], list[str]]:
     """The fields a raw Vega-Lite spec draws (x, y, color, tooltip…), in order, with their titles;
     and those it draws as quantities."""
@@ -101,33 +98,43 @@ def table_columns(view: View, data: pd.DataFrame, fields: dict[str, dict]) -> li
     return [(name, title or str(fields.get(name, {}).get("title") or name)) for name, title in encoded.items()]
 
 
-def _is_year(column: str, header: str, fields: dict[str, dict]) -> bool:
-    kind = fields.get(column, {}).get("type")
-    words = f"{column} {header}".lower()
-    return kind == "year" or (kind == "integer" and any(w in words for w in YEAR_WORDS))
+def table_fields(view: View, data: pd.DataFrame, schema: dict[str, dict] | None = None) -> dict[str, dict]:
+    """The Table Schema field of each column of the chart's data: the resource's own, else one
+    guessed from the column (an aggregate's count, a raw spec's column), the value always counted."""
+    schema = schema or {}
+    fields = {}
+    for column in data.columns:
+        field = dict(schema.get(column) or {"name": column})
+        if "type" not in field and pd.api.types.is_numeric_dtype(data[column]) and data[column].dtype != bool:
+            field["type"] = "number"
+        fields[column] = field
+    if view.value_field in fields:
+        fields[view.value_field] = {"name": "valeur", "type": "number"}
+    return fields
 
 
 def table_rows(
-    view: View, data: pd.DataFrame, unit: str, columns: list[tuple[str, str]] | None = None, fields=None
-) -> tuple[list[str], list[list[str]]]:
-    """The data table: the columns' headers, and rows with French-formatted values (years as years)."""
+    view: View,
+    data: pd.DataFrame,
+    unit: str,
+    schema: dict[str, dict] | None = None,
+    columns: list[tuple[str, str]] | None = None,
+) -> tuple[list[str], list[list[str]], list[bool]]:
+    """The data table: headers, rows formatted for French readers (years as years, quantities as
+    "1 234,5"), and which columns hold numbers. ``schema``: the resource's fields by name;
+    ``columns``: the (column, header) pairs to show (table_columns), else every column."""
     columns = columns or [(c, c) for c in data.columns]
-    fields = fields or {}
+    fields = table_fields(view, data, schema)
     value = raw_value_field(view, data) if view.type == RAW else view.value_field
     rows = []
     for _, row in data.iterrows():
         cells = []
-        for column, header in columns:
-            cell = row[column]
-            if column == value and (view.type != RAW or pd.api.types.is_number(cell)):
-                cells.append(formats.number(None if pd.isna(cell) else cell, unit))
-            elif pd.isna(cell):
-                cells.append("")
-            elif _is_year(column, header, fields) or isinstance(cell, bool):
-                cells.append(str(cell))
-            elif pd.api.types.is_number(cell):
-                cells.append(formats.number(cell))
+        for column, _header in columns:
+            cell = None if pd.isna(row[column]) else row[column]
+            if column == value and (view.type != RAW or cell is None or pd.api.types.is_number(cell)):
+                cells.append(formats.number(cell, unit))
             else:
-                cells.append(str(cell))
+                cells.append(formats.cell_display(cell, fields[column])[0])
         rows.append(cells)
-    return [header for _, header in columns], rows
+    numeric = [column == value or formats.is_counted(fields[column]) for column, _ in columns]
+    return [header for _, header in columns], rows, numeric

@@ -15,7 +15,7 @@ from pathlib import Path
 from portal import urls
 from portal.catalog.dcat import CatalogueInfo
 from portal.catalog.export import DEFAULT_DESCRIPTION, DEFAULT_PUBLISHER, write_catalogue
-from portal.charts.render import ChartError, build_charts
+from portal.charts.render import ChartError, UnsafeChart, build_charts
 from portal.checks.base import Options
 from portal.citation import citation_data, citation_text
 from portal.downloads import write_downloads
@@ -158,6 +158,10 @@ def generate(
     for entry in survey_entries:
         generated[page_source(urls.survey_page(entry.name))] = surveys.survey_page(entry, site)
     generated[page_source(surveys.EVOLUTION)] = surveys.evolution_page(survey_entries, site)
+    try:
+        surveys.draw_comparisons(surveys.comparisons(survey_entries), work)
+    except UnsafeChart as error:
+        raise SiteError(f"page Évolution : graphique de comparaison impossible à dessiner ({error}).") from None
     # A page per chart, and its embed page: a standalone HTML file, served as it is.
     embeds: dict[str, str] = {}
     for entry in entries:

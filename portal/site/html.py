@@ -46,3 +46,12 @@ def front_matter(meta: dict) -> str:
 def json_for_script(text: str) -> str:
     """JSON placed inside <script>: no markup character at all, so nothing can close the element."""
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def markdown_short(text: object) -> str:
+    """A short package text (a field or resource description) as HTML: inline when it is one
+    paragraph, so that it fits a table cell or a sentence; escaped and checked as markdown_block."""
+    html = markdown_block(text)
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html

@@ -17,9 +17,9 @@ from portal.charts.render import Chart
 from portal.dataset import Dataset, resource_schema
 from portal.downloads import Download
 from portal.scdl import TITLES, VERSIONS, published_url, schema_name
-from portal.site.html import esc, front_matter, json_for_script, markdown_block
+from portal.site.html import esc, front_matter, json_for_script, markdown_block, markdown_short
 from portal.site.templates import render
-from portal.tables import TableData
+from portal.tables import TableData, display_rows, fields_by_name
 from portal.text import web_url
 from portal.validate import DatasetReport
 
@@ -246,6 +246,7 @@ def chart_data(chart: Chart, page: str) -> dict[str, Any]:
         ],
         "headers": alternative["headers"],
         "rows": alternative["rows"],
+        "numeric": alternative.get("numeric", []),
         "caption": f"Données du graphique : {chart.view.title}",
     }
 
@@ -295,7 +296,8 @@ def _dictionary(resource: dict[str, Any], data: TableData | None) -> dict[str, A
                 field_spec.get("title", ""),
                 field_spec.get("type", "string"),
                 field_spec.get("unit", ""),
-                field_spec.get("description", ""),
+                # Package Markdown (`code`, links), escaped and checked like every description.
+                Markup(markdown_short(field_spec.get("description", ""))),
                 _constraints(field_spec),
                 example[:80],
             ]
@@ -310,9 +312,9 @@ def _dictionary(resource: dict[str, Any], data: TableData | None) -> dict[str, A
 def _preview(resource: dict[str, Any], data: TableData | None) -> dict[str, Any] | None:
     if not data:
         return None
-    shown = data.preview
-    caption = f"Les {len(shown)} premières lignes sur {formats.number(data.row_count)} de {resource.get('name')}.csv"
-    return {"headers": data.header, "rows": shown, "caption": caption}
+    rows, numeric = display_rows(data.header, data.preview, fields_by_name(resource))
+    caption = f"Les {len(rows)} premières lignes sur {formats.number(data.row_count)} de {resource.get('name')}.csv"
+    return {"headers": data.header, "rows": rows, "numeric": numeric, "caption": caption}
 
 
 def _resource(resource: dict[str, Any], data: TableData | None) -> dict[str, Any]:
@@ -320,7 +322,7 @@ def _resource(resource: dict[str, Any], data: TableData | None) -> dict[str, Any
     return {
         "title": resource.get("title") or resource.get("name"),
         "name": resource.get("name"),
-        "description": resource.get("description"),
+        "description": Markup(markdown_short(resource.get("description"))) if resource.get("description") else None,
         "conformity": _conformity(resource),
         "dictionary": _dictionary(resource, data),
         "preview": _preview(resource, data),
@@ -578,8 +580,8 @@ def _quality_row(entry: Entry, site: Site, page: str) -> dict[str, Any]:
         "score": entry.report.score,
         "state": "valide" if entry.report.valid else "erreurs",
         "fresh": metadata.freshness(entry.dataset, site.today),
-        "errors": len(entry.report.errors),
-        "warnings": len(entry.report.warnings),
+        "errors": formats.number(len(entry.report.errors)),
+        "warnings": formats.number(len(entry.report.warnings)),
         "failed": ", ".join(r.criterion.label for r in entry.report.checklist if not r.passed) or "—",
     }
 
@@ -601,11 +603,45 @@ def quality_pages(entries: list[Entry], site: Site) -> dict[str, str]:
             count=formats.number(len(entries)),
             checked=formats.day(site.today),
             checks_href=urls.relative("reference/controles/", page),
+            caption="Checklist open data, jeu par jeu, du score le plus bas au plus haut",
             headers=["jeu", "score", "état", "fraîcheur", "erreurs", "avertissements", "critères manquants"],
+            numeric=["score", "erreurs", "avertissements"],
             rows=[_quality_row(entry, site, page) for entry in chunk],
             pages=_pager("qualite/", number, len(chunks), page),
         )
     return pages
+
+
+FEATURED = 3  # charts on the home page
+
+
+def _recency(entry: Entry) -> int:
+    """The year a dataset speaks of: its edition's, else the end of the period it covers (0 if none)."""
+    temporal = entry.dataset.get("temporal")
+    end = temporal.get("end") if isinstance(temporal, dict) else None
+    years = re.findall(r"\b(?:19|20)\d\d\b", f"{metadata.edition(entry.dataset) or ''} {end or ''}")
+    return max(map(int, years), default=0)
+
+
+def featured_charts(entries: list[Entry], count: int = FEATURED) -> list[tuple[Entry, Chart]]:
+    """The home page's charts: the first chart of each dataset, the most recent datasets first (then by
+    name), then their second charts, and so on; the same datasets always give the same charts."""
+    ordered = sorted((e for e in entries if e.charts), key=lambda e: (-_recency(e), e.name))
+    picked: list[tuple[Entry, Chart]] = []
+    for rank in range(max((len(e.charts) for e in ordered), default=0)):
+        picked += [(e, e.charts[rank]) for e in ordered if rank < len(e.charts)]
+    return picked[:count]
+
+
+def _featured(entry: Entry, chart: Chart, page: str) -> dict[str, str]:
+    name, view = entry.name, chart.view.name
+    return {
+        "href": urls.relative(urls.chart_page(name, view), page),
+        "title": chart.view.title,
+        "svg": urls.relative(urls.chart(name, view, "svg"), page),
+        "alt": chart.summary,
+        "dataset": entry.dataset.title,
+    }
 
 
 def home_page(entries: list[Entry], site: Site) -> str:
@@ -628,6 +664,7 @@ def home_page(entries: list[Entry], site: Site) -> str:
         front_matter=_front_matter(_meta(site.title, description, page, site)),
         title=site.title,
         figures=figures,
+        featured=[_featured(entry, chart, page) for entry, chart in featured_charts(entries)],
         latest=[
             {
                 "href": urls.relative(urls.dataset_page(e.name), page),
