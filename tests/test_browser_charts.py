@@ -125,7 +125,7 @@ def test_embed_page_holds_the_chart_alone(browser, fixture_site):
 
 
 def test_a_page_of_charts_downloads_no_runtime_until_asked(browser, fixture_site):
-    page, _, errors, requests = open_page(browser, fixture_site + "jeux/graphiques/")
+    page, _, errors, requests = open_page(browser, fixture_site + "enquetes/graphiques/")
     figures = page.locator("figure.portal-chart")
     assert figures.count() == 8
     assert not [url for url in requests if "vega-bundle" in url]
@@ -152,7 +152,7 @@ def test_without_javascript_no_dead_control(browser, fixture_site):
     page.context.close()
 
 
-@pytest.mark.parametrize("path", ["jeux/graphiques/", CHART])
+@pytest.mark.parametrize("path", ["enquetes/graphiques/", CHART])
 def test_chart_text_is_at_least_11_px_on_a_375_px_phone(browser, fixture_site, path):
     page, _, _, _ = open_page(browser, fixture_site + path, width=375)
     sizes = page.evaluate(SMALLEST_TEXT)
@@ -163,12 +163,20 @@ def test_chart_text_is_at_least_11_px_on_a_375_px_phone(browser, fixture_site, p
 
 
 def test_real_chart_text_is_at_least_11_px_on_a_375_px_phone(browser, real_site):
-    page, _, _, _ = open_page(browser, real_site + "jeux/barometre-2018/", width=375)
-    sizes = page.evaluate(SMALLEST_TEXT)
+    import urllib.request
+
+    # Every chart of the barometer 2018, on its own page, as a phone shows it.
+    dataset = urllib.request.urlopen(real_site + "jeux/barometre-2018/").read().decode()
+    views = sorted(set(re.findall(r'<a href="graphiques/([a-z0-9._-]+)/"', dataset)))
+    assert len(views) == 14
+    sizes = []
+    for view in views:
+        page, _, _, _ = open_page(browser, f"{real_site}jeux/barometre-2018/graphiques/{view}/", width=375)
+        sizes += page.evaluate(SMALLEST_TEXT)
+        assert horizontal_overflow(page) == 0, view
+        page.context.close()
     assert len(sizes) == 14
     assert min(s["smallest"] for s in sizes) >= 11, sizes
-    assert horizontal_overflow(page) == 0
-    page.context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -147,35 +147,45 @@ def _styles(page, selector: str, prop: str) -> list[str]:
 
 
 def test_tables_look_like_the_theme_numbers_right_aligned_in_french_years_as_years(browser, fixture_site):
-    page, _, errors, _ = open_page(browser, fixture_site + "jeux/complet/")
-    page.eval_on_selector_all("details", "els => els.forEach(d => d.open = true)")
-    preview = page.locator("table.preview")
-    assert set(_styles(page, "table.preview thead th:not(.num)", "textAlign")) <= {"left", "start"}
-    assert preview.locator("tbody tr").first.locator("td").all_inner_texts() == [
+    # A table's page shows its first rows in the HTML (without JavaScript as with it).
+    page, _, errors, _ = open_page(browser, fixture_site + "jeux/complet/tables/participation/", javascript=False)
+    first = page.locator("table.explorer-table")
+    assert set(_styles(page, "table.explorer-table thead th:not(.num)", "textAlign")) <= {"left", "start"}
+    assert first.locator("tbody tr").first.locator("td").all_inner_texts() == [
         "2024",
         "Budget participatif",
         "1\u202f250",
         "150\u202f000",
     ]
-    assert set(_styles(page, "table.preview td.num", "textAlign")) == {"right"}
-    assert _styles(page, "table.preview", "borderTopStyle") == ["solid"]  # framed as the theme's tables
+    assert set(_styles(page, "table.explorer-table td.num", "textAlign")) == {"right"}
+    assert _styles(page, "table.dictionary", "borderTopStyle") == ["solid"]  # framed as the theme's tables
     page.context.close()
-    page, _, errors2, _ = open_page(browser, fixture_site + "jeux/graphiques/")
-    page.eval_on_selector_all("details", "els => els.forEach(d => d.open = true)")
-    editions = page.locator("#tableau-graphiques-type-groupes tbody td:nth-child(2)").all_inner_texts()
-    assert editions and set(editions) == {"2017", "2018"}  # never "2 017"
-    assert set(_styles(page, "#tableau-graphiques-type-groupes td.num", "textAlign")) == {"right"}
+    # A chart's data table, on the chart's page.
+    page, _, errors2, _ = open_page(browser, fixture_site + "jeux/graphiques/graphiques/type-groupes/")
+    table = page.locator("#donnees ~ .table-wrap table").first
+    cells = table.locator("tbody td").all_inner_texts()
+    assert {"2017", "2018"} <= set(cells) and not [c for c in cells if c in ("2\u202f017", "2\u202f018")]
+    assert set(table.locator("td.num").evaluate_all("els => els.map(e => getComputedStyle(e).textAlign)")) == {"right"}
     page.context.close()
     assert not errors and not errors2
 
 
 def test_markdown_in_field_descriptions_is_rendered_not_shown_raw(browser, real_site):
-    page, _, errors, _ = open_page(browser, real_site + "jeux/barometre-2017/")
-    cells = page.locator("table.dictionary td").all_inner_texts()
+    import re
+    import urllib.request
+
+    dataset = urllib.request.urlopen(real_site + "jeux/barometre-2017/").read().decode()
+    tables = sorted(set(re.findall(r'<a href="tables/([a-z0-9._-]+)/"', dataset)))
+    assert tables
+    cells, code = [], 0
+    for name in tables:
+        page, _, errors, _ = open_page(browser, f"{real_site}jeux/barometre-2017/tables/{name}/")
+        cells += page.locator("table.dictionary td").all_inner_texts()
+        code += page.locator("table.dictionary td code").count()
+        page.context.close()
+        assert not errors
     assert cells and not [c for c in cells if "`" in c]
-    assert page.locator("table.dictionary td code").count() > 5
-    page.context.close()
-    assert not errors
+    assert code > 5
 
 
 @pytest.mark.parametrize("width", WIDTHS)

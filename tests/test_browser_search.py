@@ -133,7 +133,10 @@ def test_the_index_holds_pages_of_every_kind_but_no_navigation(browser, portal):
     base, _ = portal
     page, _, _, _ = open_page(browser, base)
     kinds = {r["kind"] for r in search(page, "graphiques")}
-    assert {"Jeu de données", "Enquête", "Référence"} <= kinds
+    kinds |= {r["kind"] for r in search(page, "contrôles")}
+    kinds |= {r["kind"] for r in search(page, "participants budget")}
+    # The results reach the pages of each chart and each table, not only the datasets'.
+    assert {"Jeu de données", "Enquête", "Référence", "Graphique", "Tableau"} <= kinds
     # "Mentions légales" is in every page's navigation; only the pages that speak of it are found.
     found = paths(search(page, "mentions légales"), base)
     assert "mentions-legales/" in found and len(found) <= 3

@@ -103,6 +103,7 @@ def survey_page(entry: Entry, site: Site) -> str:
         front_matter=_front_matter(_meta(title, description, page, site)),
         title=title,
         dataset_href=urls.relative(urls.dataset_page(entry.name), page),
+        about_href=urls.relative(urls.dataset_about(entry.name), page),
         dataset_title=entry.dataset.title,
         evolution_href=urls.relative(EVOLUTION, page),
         questions=shown,
