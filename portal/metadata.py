@@ -3,6 +3,7 @@ freshness, coverage, themes. The pages, the DCAT catalogue and the CKAN mapping 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -96,3 +97,25 @@ def edition(dataset: Dataset) -> str | None:
         if source.get("edition"):
             return str(source["edition"])
     return None
+
+
+# A year of 1900-2099 standing alone, maybe followed by the end of a span ("-2018", "/18").
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s*[-/–]\s*(\d{4}|\d\d)(?!\d))?(?!\d)")
+
+
+def edition_year(value: object) -> int | None:
+    """The year an edition belongs to, for the catalogue's facet: "mai 2018", "2018" and
+    "résultats de mars 2018" are all 2018. A span ("2017-2018", "2017/18") is the edition of its
+    last year, when it is published; a date ("2018-05-01") of its own year. None without a year."""
+    if isinstance(value, bool) or value is None:
+        return None
+    match = YEAR.search(str(value))
+    if not match:
+        return None
+    first, end = int(match.group(1)), match.group(2)
+    if end is None:
+        return first
+    # "2017/18" names its century once. "2018-05" (a month) or "2018-2017" are no spans: their own year.
+    last = int(end) if len(end) == 4 else first // 100 * 100 + int(end)
+    span = last - first
+    return last if (len(end) == 4 and span > 0) or (len(end) == 2 and span == 1) else first

@@ -100,10 +100,10 @@ def test_download_links_answer_with_the_right_content_type(browser, server):
 
 def test_catalogue_filters_with_javascript(browser, server):
     page, _, errors, _ = open_page(browser, server + "catalogue/")
-    form = page.locator("form.catalogue-filters")
-    assert form.is_visible()
-    page.select_option("select[name=keywords]", "test")
+    form = page.locator("form.catalogue-search")
+    form.wait_for(state="visible")
+    page.check('fieldset[data-facet="mot-cle"] input[value="test"]')
     assert page.locator("#catalogue-results article").count() == 1
-    assert "1 jeu correspond" in page.locator(".filter-count").inner_text()
+    assert "1 jeu de données correspond" in page.locator(".catalogue-count").inner_text()
     assert errors == []
     page.context.close()

@@ -145,9 +145,13 @@ def test_no_third_party_assets(built):
 
 def test_catalogue_index_and_pages(built):
     index = json.loads((built / "catalogue" / "index.json").read_text("utf-8"))
-    assert [r["name"] for r in index] == ["complet", "graphiques"]
+    assert [r["name"] for r in index] == ["graphiques", "complet"]  # by title
     html = read(built, "catalogue")
-    assert html.count('<article class="card"') == 2 and 'data-themes="Gouvernement et secteur public"' in html
+    assert (
+        html.count('<article class="card"') == 2
+        and "Commune d&#x27;Exempleville · Gouvernement et secteur public" in html
+    )
+    assert index[1]["year"] == 2025 and index[1]["summary"].startswith("Un jeu de démonstration complet")
 
 
 def test_survey_page_question_by_question(built):

@@ -184,7 +184,8 @@ def generate(
     # 5. the files pages rely on: the catalogue index for the filters, the chart runtime.
     index = work / "catalogue" / "index.json"
     index.parent.mkdir(parents=True, exist_ok=True)
-    index.write_text(json.dumps([pages.catalogue_record(e, site) for e in entries], ensure_ascii=False), "utf-8")
+    records = pages.catalogue_index(entries, site)
+    index.write_text(json.dumps(records, ensure_ascii=False, separators=(",", ":")), "utf-8")
     info = CatalogueInfo(
         site.base_url, site.title, site.description or DEFAULT_DESCRIPTION, site.publisher or DEFAULT_PUBLISHER
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -483,39 +484,54 @@ def about_page(entry: Entry, site: Site) -> str:
 # --- catalogue and dashboard ---------------------------------------------------------------
 
 
+def title_key(title: str) -> tuple[str, str]:
+    """The catalogue's alphabetical order, as catalogue.js sorts too: case and accents aside, so
+    "Études" sorts with the E's and "démocratie" finds "Démocratie"."""
+    folded = unicodedata.normalize("NFD", title).lower()
+    return "".join(c for c in folded if not unicodedata.combining(c)), title
+
+
 def catalogue_record(entry: Entry, site: Site) -> dict[str, Any]:
-    """One dataset in catalogue/index.json, the index the catalogue filters read."""
+    """One dataset in catalogue/index.json: what its card shows and what the search and the facets
+    read, no more (a few hundred bytes, so that 10,000 datasets stay a few megabytes)."""
     dataset = entry.dataset
     last = metadata.modified(dataset)
+    fresh = metadata.freshness(dataset, site.today)
+    edition = metadata.edition(dataset)
     return {
         "name": dataset.name,
         "title": dataset.title,
         "url": urls.dataset_page(dataset.name),
+        "summary": _plain(dataset.get("description"), 220),
         "publisher": metadata.publisher_name(dataset),
         "themes": metadata.theme_labels(dataset),
         "keywords": metadata.keywords(dataset),
-        "edition": metadata.edition(dataset),
+        "edition": edition,
+        "year": metadata.edition_year(edition),
         "modified": last.isoformat() if last else None,
-        "freshness": metadata.freshness(dataset, site.today).label,
+        "freshness": fresh.label,
+        "status": fresh.status,
         "score": entry.report.score,
     }
 
 
-def _card(entry: Entry, site: Site, page: str) -> dict[str, Any]:
-    record = catalogue_record(entry, site)
-    last = metadata.modified(entry.dataset)
+def catalogue_index(entries: list[Entry], site: Site) -> list[dict[str, Any]]:
+    """catalogue/index.json, in the catalogue's order: the records of every dataset."""
+    records = [catalogue_record(e, site) for e in entries]
+    return sorted(records, key=lambda r: (title_key(r["title"]), r["name"]))
+
+
+def _card(record: dict[str, Any], page: str) -> dict[str, Any]:
+    modified = record["modified"]
     return {
-        "themes": "|".join(record["themes"]),
-        "keywords": "|".join(record["keywords"]),
+        "href": urls.relative(record["url"], page),
+        "title": record["title"],
         "publisher": record["publisher"],
-        "edition": record["edition"] or "",
-        "href": urls.relative(urls.dataset_page(entry.name), page),
-        "title": entry.dataset.title,
-        "theme_list": ", ".join(record["themes"]),
-        "summary": _plain(entry.dataset.get("description"), 220),
-        "fresh": metadata.freshness(entry.dataset, site.today),
-        "last": formats.day(last) if last else "—",
-        "score": entry.report.score,
+        "themes": ", ".join(record["themes"]),
+        "summary": record["summary"],
+        "fresh": {"status": record["status"], "label": record["freshness"]},
+        "last": formats.day(date.fromisoformat(modified)) if modified else "—",
+        "score": record["score"],
     }
 
 
@@ -536,37 +552,37 @@ def _pager(root: str, number: int, total: int, page: str) -> list[dict[str, Any]
     ]
 
 
-def _filters(entries: list[Entry]) -> list[tuple[str, str, list[str]]]:
-    themes = {t for e in entries for t in metadata.theme_labels(e.dataset)}
-    keywords = {k for e in entries for k in metadata.keywords(e.dataset)}
-    publishers = {metadata.publisher_name(e.dataset) for e in entries}
-    editions = {metadata.edition(e.dataset) for e in entries} - {None}
-    return [
-        ("themes", "Thème", sorted(themes)),
-        ("keywords", "Mot-clé", sorted(keywords)),
-        ("publisher", "Éditeur", sorted(publishers)),
-        ("edition", "Édition", sorted(editions)),
-    ]
+# The catalogue's facets: (URL parameter and checkbox name, record field, label). catalogue.js
+# fills them from the index, with counts: the pages do not grow with the number of keywords.
+FACETS = (
+    ("theme", "themes", "Thème"),
+    ("mot-cle", "keywords", "Mot-clé"),
+    ("editeur", "publisher", "Éditeur"),
+    ("edition", "year", "Édition"),
+)
 
 
 def catalogue_pages(entries: list[Entry], site: Site) -> dict[str, str]:
-    """catalogue/ (and catalogue/page-N/ beyond PAGE_SIZE datasets): cards, filters and the theme's search."""
-    ordered = sorted(entries, key=lambda e: e.dataset.title.lower())
-    chunks = paginate(ordered)
-    filters = _filters(entries)
+    """catalogue/ (and catalogue/page-N/ beyond PAGE_SIZE datasets): every card, paginated, for
+    readers without JavaScript; with it, catalogue.js searches and filters the whole index."""
+    chunks = paginate(catalogue_index(entries, site))
     pages = {}
     for number, chunk in enumerate(chunks, 1):
         page = page_url("catalogue/", number)
         title = "Catalogue des jeux de données" + (f" (page {number})" if number > 1 else "")
         description = f"{len(entries)} jeux de données ouverts sur la démocratie locale numérique."
+        meta = _meta(title, description, page, site)
+        meta["hide"] = ["toc"]  # the cards change with the search: a table of contents would not follow
         pages[page] = render(
             "catalogue.md.j2",
-            front_matter=_front_matter(_meta(title, description, page, site)),
+            front_matter=_front_matter(meta),
             title=title,
             count=formats.number(len(entries)),
+            root_href=urls.relative("catalogue/", page),
             index_href=urls.relative("catalogue/index.json", page),
-            filters=filters,
-            cards=[_card(e, site, page) for e in chunk],
+            page_size=PAGE_SIZE,
+            facets=FACETS,
+            cards=[_card(record, page) for record in chunk],
             pages=_pager("catalogue/", number, len(chunks), page),
             script_href=urls.relative("assets/js/catalogue.js", page),
         )
