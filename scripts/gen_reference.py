@@ -53,10 +53,10 @@ def with_generated_block(text: str, name: str, block: str) -> str:
 
 
 def expected() -> dict[Path, str]:
-    checks_page = REFERENCE / "controles.md"
+    codes_page = REFERENCE / "codes.md"
     return {
         REFERENCE / "cli.md": cli_reference(),
-        checks_page: with_generated_block(checks_page.read_text("utf-8"), "codes", codes_table()),
+        codes_page: with_generated_block(codes_page.read_text("utf-8"), "codes", codes_table()),
     }
 
 

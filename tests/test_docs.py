@@ -25,7 +25,7 @@ def test_generated_reference_is_up_to_date():
 def test_every_problem_code_is_documented_and_no_other():
     import re
 
-    page = (REFERENCE / "controles.md").read_text("utf-8")
+    page = (REFERENCE / "codes.md").read_text("utf-8")
     table = page.split("<!-- codes:start -->")[1].split("<!-- codes:end -->")[0]
     documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", table, re.M))
     assert documented == set(CODES)

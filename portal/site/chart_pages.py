@@ -12,7 +12,17 @@ from typing import Any
 
 from portal import formats, metadata, urls
 from portal.charts.render import Chart, default_source
-from portal.site.pages import Entry, Site, _front_matter, _meta, _size, chart_data, citation_block_data
+from portal.site.pages import (
+    CHART_STYLES,
+    CITATION_STYLES,
+    Entry,
+    Site,
+    _front_matter,
+    _meta,
+    _size,
+    chart_data,
+    citation_block_data,
+)
 from portal.site.templates import render
 from portal.text import web_url
 
@@ -103,7 +113,16 @@ def chart_page_data(entry: Entry, chart: Chart, site: Site) -> dict[str, Any]:
     title = chart.view.title
     description = chart.summary if len(chart.summary) <= 300 else chart.summary[:299].rsplit(" ", 1)[0] + "…"
     return {
-        "front_matter": _front_matter(_meta(f"{title} — {entry.dataset.title}", description, page, site)),
+        "front_matter": _front_matter(
+            _meta(
+                f"{title} — {entry.dataset.title}",
+                description,
+                page,
+                site,
+                styles=CHART_STYLES + CITATION_STYLES,
+                hide=("toc",),
+            )
+        ),
         "title": title,
         "subtitle": chart.view.subtitle,
         "dataset_title": entry.dataset.title,

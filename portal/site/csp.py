@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 INLINE_SCRIPT = re.compile(r"<script(?P<attributes>(?:\s[^>]*)?)>(?P<body>.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
@@ -84,9 +85,37 @@ def _hash(body: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
 
 
+class _Scripts(HTMLParser):
+    """The page's <script> elements as a browser reads them: a "<script>" inside an attribute value
+    (which a minifier may leave unescaped there, where it is only text) is not one."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.found: list[tuple[str, str]] = []  # (attributes, text)
+        self._open: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self._open = "".join(f' {name}="{value or ""}"' for name, value in attrs)
+            self._text = []
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._open is not None:
+            self.found.append((self._open, "".join(self._text)))
+            self._open = None
+
+
 def inline_scripts(html: str) -> list[str]:
     """The text of every inline script of a page (data blocks and external scripts left out)."""
-    return [m.group("body") for m in INLINE_SCRIPT.finditer(html) if not _is_data_or_external(m.group("attributes"))]
+    parser = _Scripts()
+    parser.feed(html)
+    parser.close()
+    return [text for attributes, text in parser.found if not _is_data_or_external(attributes)]
 
 
 def policy(html: str, allowed: list[re.Pattern]) -> tuple[str, list[str]]:

@@ -128,7 +128,20 @@ def _front_matter(meta: dict[str, Any]) -> Markup:
     return Markup(front_matter(meta))
 
 
-def _meta(title: str, description: str, page: str, site: Site, jsonld: dict | None = None) -> dict[str, Any]:
+# The style sheets of docs/assets/css/ a kind of page needs, beyond portal.css (overrides/main.html).
+CHART_STYLES = ("assets/css/charts.css",)
+CITATION_STYLES = ("assets/css/citation.css",)
+
+
+def _meta(
+    title: str,
+    description: str,
+    page: str,
+    site: Site,
+    jsonld: dict | None = None,
+    styles: tuple[str, ...] = (),
+    hide: tuple[str, ...] = (),
+) -> dict[str, Any]:
     meta: dict[str, Any] = {
         # The theme prints these two unescaped (<title>, <meta name="description">): escape here.
         "title": esc(title),
@@ -144,6 +157,10 @@ def _meta(title: str, description: str, page: str, site: Site, jsonld: dict | No
     }
     if jsonld:
         meta["jsonld"] = json_for_script(json.dumps(jsonld, ensure_ascii=False))
+    if styles:
+        meta["styles"] = list(styles)
+    if hide:
+        meta["hide"] = list(hide)  # the theme's parts a page does without ("toc")
     return meta
 
 
@@ -430,7 +447,16 @@ def dataset_data(entry: Entry, site: Site) -> dict[str, Any]:
     page = urls.dataset_page(dataset.name)
     description = _plain(dataset.get("description"), 300) or dataset.title
     return {
-        "front_matter": _front_matter(_meta(dataset.title, description, page, site, dataset_jsonld(entry, site))),
+        "front_matter": _front_matter(
+            _meta(
+                dataset.title,
+                description,
+                page,
+                site,
+                dataset_jsonld(entry, site),
+                styles=CHART_STYLES + CITATION_STYLES,
+            )
+        ),
         "title": dataset.title,
         "facts": _facts(entry, site),
         # markdown_block renders package Markdown with its HTML escaped and its links checked.
@@ -571,8 +597,8 @@ def catalogue_pages(entries: list[Entry], site: Site) -> dict[str, str]:
         page = page_url("catalogue/", number)
         title = "Catalogue des jeux de données" + (f" (page {number})" if number > 1 else "")
         description = f"{len(entries)} jeux de données ouverts sur la démocratie locale numérique."
-        meta = _meta(title, description, page, site)
-        meta["hide"] = ["toc"]  # the cards change with the search: a table of contents would not follow
+        # No table of contents: the cards change with the search, a table of contents would not follow.
+        meta = _meta(title, description, page, site, styles=("assets/css/catalogue.css",), hide=("toc",))
         pages[page] = render(
             "catalogue.md.j2",
             front_matter=_front_matter(meta),

@@ -17,7 +17,7 @@ from portal.charts.declaration import View
 from portal.charts.render import accessible_svg, draw_svg
 from portal.charts.summary import table_rows, text_alternative
 from portal.paths import inside
-from portal.site.pages import Entry, Site, TableData, _front_matter, _meta, chart_data
+from portal.site.pages import CHART_STYLES, Entry, Site, TableData, _front_matter, _meta, chart_data
 from portal.site.templates import render
 
 INDEX = "enquetes/"
@@ -100,7 +100,7 @@ def survey_page(entry: Entry, site: Site) -> str:
         shown.append(_question(question, wordings, answers.get(question_id, []), charts.get(question_id, []), page))
     return render(
         "survey.md.j2",
-        front_matter=_front_matter(_meta(title, description, page, site)),
+        front_matter=_front_matter(_meta(title, description, page, site, styles=CHART_STYLES)),
         title=title,
         dataset_href=urls.relative(urls.dataset_page(entry.name), page),
         about_href=urls.relative(urls.dataset_about(entry.name), page),
@@ -345,7 +345,7 @@ def evolution_page(surveys: list[Entry], site: Site) -> str:
     )
     return render(
         "evolution.md.j2",
-        front_matter=_front_matter(_meta(title, description, page, site)),
+        front_matter=_front_matter(_meta(title, description, page, site, styles=CHART_STYLES)),
         title=title,
         surveys=[{"href": urls.relative(urls.survey_page(e.name), page), "title": e.dataset.title} for e in surveys],
         comparable=len(numbers),

@@ -97,7 +97,9 @@ def table_data(entry: Entry, resource: dict[str, Any], table: ExplorerTable, sit
     shown = [[shown_cell(c, k) for c, k in zip(row, table.kinds, strict=False)] for row in table.first_rows]
     csv_href = urls.relative(urls.resource_csv(dataset.name, name), page)
     return {
-        "front_matter": _front_matter(_meta(f"{title} — {dataset.title}", summary, page, site)),
+        "front_matter": _front_matter(
+            _meta(f"{title} — {dataset.title}", summary, page, site, styles=("assets/css/explorer.css",), hide=("toc",))
+        ),
         "title": title,
         "name": name,
         "dataset_title": dataset.title,

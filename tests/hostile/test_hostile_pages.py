@@ -167,6 +167,18 @@ def test_an_inline_script_that_is_not_the_theme_s_gets_no_hash(script):
     assert re.search(r"script-src ([^;]*);", built).group(1) == "'self' 'wasm-unsafe-eval'"
 
 
+def test_a_script_tag_inside_an_attribute_value_is_text_not_a_script():
+    # The HTML minifier writes attribute values with "<" unescaped (valid HTML: only text there).
+    # A package title "<script>…" in og:title must neither count as a script nor fail the build.
+    page = (
+        '<html><head><meta charset="utf-8"><meta property="og:title" content="Titre <script>alert(1)</script>">'
+        "</head><body><p>&lt;script&gt;alert(2)&lt;/script&gt;</p></body></html>"
+    )
+    built, blocked = with_policy(page, theme_scripts(THEME_DIRS))
+    assert blocked == []
+    assert re.search(r"script-src ([^;]*);", built).group(1) == "'self' 'wasm-unsafe-eval'"
+
+
 def test_a_page_with_an_inline_script_of_its_own_fails_the_strict_build(tmp_path):
     portal = portal_with(tmp_path / "portail", [PACKAGES / "complet"])
     (portal / "docs" / "injecte.md").write_text('# Injecté\n\n<script>alert("injecte")</script>\n', "utf-8")
