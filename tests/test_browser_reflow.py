@@ -119,6 +119,19 @@ def test_one_page_of_each_type_at_320_px_is_accessible_with_large_enough_targets
     assert not failures, failures
 
 
+def test_one_page_of_each_type_at_1280_px_is_accessible(browser, real_site):
+    # The same representatives at a desktop's width: axe finds no serious or critical violation.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    desktop = context.new_page()
+    failures = {}
+    for path in representatives(site_pages(real_site)):
+        desktop.goto(real_site + path, wait_until="networkidle")
+        if violations := serious_violations(desktop):
+            failures[path] = violations
+    context.close()
+    assert not failures, failures
+
+
 def test_the_quality_table_scrolls_in_a_labelled_focusable_region_instead_of_squeezing(browser, real_site):
     heights = {}
     for width in WIDTHS:
