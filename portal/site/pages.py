@@ -128,7 +128,7 @@ def _front_matter(meta: dict[str, Any]) -> Markup:
     return Markup(front_matter(meta))
 
 
-# The style sheets of docs/assets/css/ a kind of page needs, beyond portal.css (overrides/main.html).
+# The style sheets of portal/site/assets/css/ a kind of page needs, beyond portal.css (portal/site/theme/main.html).
 CHART_STYLES = ("assets/css/charts.css",)
 CITATION_STYLES = ("assets/css/citation.css",)
 
