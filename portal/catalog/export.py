@@ -17,11 +17,10 @@ from portal.paths import UnsafePath, inside, shown_name
 from portal.tables import TableError
 from portal.validate import validate_paths
 
-DEFAULT_DESCRIPTION = (
-    "Les chiffres de l'Observatoire des civic tech et de la démocratie numérique et des collectivités, "
-    "en données ouvertes : baromètres de la démocratie locale numérique, budgets participatifs, open data."
-)
-DEFAULT_PUBLISHER = "Décider ensemble — Observatoire des civic tech et de la démocratie numérique"
+# When mkdocs.yml says neither (site_description; publisher, an option of the plugin): words true of
+# any portal, never those of one portal (the package is shared by every collectivity's portal).
+DEFAULT_DESCRIPTION = "Les jeux de données ouverts du portail, vérifiés, documentés et citables."
+DEFAULT_PUBLISHER = "L'éditeur du portail"
 
 
 def write_catalogue(
@@ -45,13 +44,26 @@ def mkdocs_settings(config_file: Path) -> dict:
     if not config_file.is_file():
         return {}
     config = yaml.load(config_file.read_text("utf-8"), Loader=Lenient) or {}
-    portal = (config.get("extra") or {}).get("portal") or {}
+    portal = plugin_options(config.get("plugins"))
     return {
         "base_url": config.get("site_url") or None,
         "title": config.get("site_name"),
         "description": config.get("site_description"),
         "publisher": portal.get("publisher"),
     }
+
+
+def plugin_options(plugins) -> dict:
+    """The options of ``plugins: - portal: {…}`` in mkdocs.yml (a list, or a mapping of names)."""
+    items = (
+        plugins.items()
+        if isinstance(plugins, dict)
+        else [next(iter(p.items())) if isinstance(p, dict) and p else (p, None) for p in plugins or []]
+    )
+    for name, options in items:
+        if name == "portal":
+            return options if isinstance(options, dict) else {}
+    return {}
 
 
 class CatalogueError(ValueError):
@@ -83,8 +95,8 @@ def export_dcat(datasets_root: Path, base_url: str, fmt: str, settings: dict | N
     settings = settings or {}
     info = CatalogueInfo(
         base_url,
-        settings.get("title") or "Portail open data de la démocratie locale numérique",
+        settings.get("title") or "Portail open data",
         settings.get("description") or DEFAULT_DESCRIPTION,
-        settings.get("publisher") or DEFAULT_PUBLISHER,
+        settings.get("publisher") or settings.get("title") or DEFAULT_PUBLISHER,
     )
     return catalogue_graph(info, listed).serialize(format=fmt)
