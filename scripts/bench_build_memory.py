@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/bench_build_memory.py [--size-mb 2048] [--view] [--aggregate sum] [--keep]
 
-Writes, in a temporary folder under /tmp, a portal (the real mkdocs.yml, docs/, overrides/) with one
+Writes, in a temporary folder under /tmp, a portal (the real mkdocs.yml and docs/) with one
 dataset: the fixture package tests/fixtures/packages/complet whose table is replaced by --size-mb of
 realistic rows (years, names of devices, counts, amounts with decimals, a free-text column with
 commas and quotes). Runs `mkdocs build --strict` under `/usr/bin/time -v` and prints the size of the

@@ -1,6 +1,6 @@
 """Regenerate the parts of the docs that the code owns: the CLI reference and the table of codes.
 
-python scripts/gen_reference.py          # rewrite docs/reference/*.md
+python scripts/gen_reference.py          # rewrite portal/site/docs/reference/*.md
 python scripts/gen_reference.py --check  # exit 1 if they are out of date (run by the tests)
 """
 
@@ -17,7 +17,7 @@ from portal.problems import CODES
 from portal.score import CRITERIA
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT / "docs" / "reference"
+REFERENCE = ROOT / "portal" / "site" / "docs" / "reference"
 SEVERITY = {"error": "erreur", "warning": "avertissement"}
 CRITERION_LABELS = {c.id: c.label for c in CRITERIA}
 

@@ -1,4 +1,6 @@
-"""A small fixture portal: the real mkdocs.yml, docs/ and overrides/, over fixture datasets."""
+"""A small fixture portal: the real mkdocs.yml and docs/ (the pages about this portal), over fixture datasets.
+
+What every portal shares (theme, assets, guide and reference pages) comes from the installed plugin."""
 
 from __future__ import annotations
 
@@ -19,10 +21,8 @@ MKDOCS = Path(sys.executable).with_name("mkdocs")
 def make_portal(folder: Path, packages: list[str], site_url: str | None = "http://127.0.0.1:8000/") -> Path:
     """A portal project in ``folder`` whose datasets are copies of fixture packages."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / name, folder / name, dirs_exist_ok=True)
+    shutil.copytree(ROOT / "docs", folder / "docs", dirs_exist_ok=True)
     config = (ROOT / "mkdocs.yml").read_text("utf-8")
-    config = config.replace("  - portal/site/mkdocs_hook.py", f"  - {ROOT / 'portal' / 'site' / 'mkdocs_hook.py'}")
     if site_url is None:
         config = "\n".join(line for line in config.splitlines() if not line.startswith("site_url:"))
     else:

@@ -141,6 +141,6 @@ def test_export_dcat_needs_a_base_url(cli, tmp_path, monkeypatch):
 
 
 def test_reuse_page_documents_the_catalogue_urls():
-    page = (ROOT / "docs" / "reutiliser.md").read_text("utf-8")
+    page = (ROOT / "portal" / "site" / "docs" / "reutiliser.md").read_text("utf-8")
     for url in ("catalog.ttl", "catalog.jsonld", "feed.xml", "sitemap.xml"):
         assert f"`{url}`" in page, url

@@ -12,7 +12,7 @@ from portal.score import CRITERIA
 from portal.vocabularies import FREQUENCIES, FREQUENCY_ALIASES, LICENCES, THEMES
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT / "docs" / "reference"
+REFERENCE = ROOT / "portal" / "site" / "docs" / "reference"
 
 
 def test_generated_reference_is_up_to_date():

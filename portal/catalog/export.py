@@ -45,13 +45,26 @@ def mkdocs_settings(config_file: Path) -> dict:
     if not config_file.is_file():
         return {}
     config = yaml.load(config_file.read_text("utf-8"), Loader=Lenient) or {}
-    portal = (config.get("extra") or {}).get("portal") or {}
+    portal = plugin_options(config.get("plugins"))
     return {
         "base_url": config.get("site_url") or None,
         "title": config.get("site_name"),
         "description": config.get("site_description"),
         "publisher": portal.get("publisher"),
     }
+
+
+def plugin_options(plugins) -> dict:
+    """The options of ``plugins: - portal: {…}`` in mkdocs.yml (a list, or a mapping of names)."""
+    items = (
+        plugins.items()
+        if isinstance(plugins, dict)
+        else [next(iter(p.items())) if isinstance(p, dict) and p else (p, None) for p in plugins or []]
+    )
+    for name, options in items:
+        if name == "portal":
+            return options if isinstance(options, dict) else {}
+    return {}
 
 
 class CatalogueError(ValueError):

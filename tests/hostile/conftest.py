@@ -50,7 +50,7 @@ def assert_no_traceback(result: subprocess.CompletedProcess) -> None:
 
 
 def portal_with(folder: Path, package_folders: list[Path]) -> Path:
-    """A portal project in ``folder`` (the real mkdocs.yml, docs/, overrides/) over these packages."""
+    """A portal project in ``folder`` (the real mkdocs.yml and docs/) over these packages."""
     make_portal(folder, [])
     for package in package_folders:
         shutil.copytree(package, folder / "datasets" / package.name, dirs_exist_ok=True)

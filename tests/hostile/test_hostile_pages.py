@@ -104,7 +104,7 @@ def test_raw_markup_in_a_description_is_text(markup):
     assert "<" + markup[1:4] not in html and "&lt;" in html
 
 
-THEME_DIRS = [ROOT / "overrides", Path(material.__file__).parent / "templates"]
+THEME_DIRS = [ROOT / "portal" / "site" / "theme", Path(material.__file__).parent / "templates"]
 
 
 @pytest.mark.parametrize(
