@@ -166,12 +166,12 @@ def _asked(value: str | None, question: str, check=None) -> str | None:
 def init(folder: Path, name: str | None, url: str | None, publisher: str | None, force: bool) -> None:
     """Crée un nouveau portail dans FOLDER, prêt à construire (mkdocs build).
 
-    mkdocs.yml, datasets/ vide, les pages à compléter dans docs/ (accueil, à propos, mentions
-    légales, accessibilité), les workflows GitHub (contrôle et publication), pre-commit et un
+    mkdocs.yml (dont la phrase d'accueil à compléter), datasets/ vide, les pages à compléter dans
+    docs/ (à propos, mentions légales, accessibilité), les workflows GitHub (contrôle et publication), pre-commit et un
     README. Les options absentes sont demandées sur un terminal. Code de sortie : 0 si le portail
     est écrit, 2 si la commande est mal employée (dossier non vide sans --force, adresse invalide).
     """
-    from portal.init import InitRequest, UsageProblem, address_problem, create_portal, unfinished_pages
+    from portal.init import InitRequest, UsageProblem, address_problem, create_portal, unfinished_files
 
     name = _asked(name, "Nom du portail")
     url = _asked(url, "Adresse publique (https://…)", address_problem)
@@ -186,7 +186,7 @@ def init(folder: Path, name: str | None, url: str | None, publisher: str | None,
     except UsageProblem as error:
         raise click.UsageError(str(error)) from None
     click.echo(f"Portail créé dans {folder} : {len(written)} fichiers.")
-    for page in unfinished_pages(folder):
+    for page in unfinished_files(folder):
         click.echo(f"  à compléter : {page.as_posix()}")
     click.echo(
         "Ensuite :\n"

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from portal.init import TEMPLATE, TODO, unfinished_pages
+from portal.init import TEMPLATE, TODO, unfinished_files
 
 PORTAL = [sys.executable, "-m", "portal.cli"]
 OPTIONS = ["--name", "Données ouvertes de l'Ain : budget, # et « guillemets »", "--url", "https://data.ain.fr"]
 PUBLISHER = ["--publisher", "Département de l'Ain"]
-PAGES = ["docs/a-propos.md", "docs/accessibilite.md", "docs/index.md", "docs/mentions-legales.md"]
+PAGES = ["docs/a-propos.md", "docs/accessibilite.md", "docs/mentions-legales.md"]
 
 
 def init(cli, folder: Path, *extra: str):
@@ -47,25 +47,28 @@ def test_mkdocs_yml_is_minimal_and_quotes_what_was_given(tmp_path, cli):
     assert "hooks" not in config and "custom_dir" not in config["theme"]  # no path into the package
 
 
-def test_markdown_pages_show_the_name_as_text(tmp_path, cli):
+def test_markdown_pages_show_the_options_as_text(tmp_path, cli):
     result = cli("init", str(tmp_path / "p"), "--name", "Ville <script>alert(1)</script>", "--url", "http://x.fr/",
-                 *PUBLISHER)  # fmt: skip
+                 "--publisher", "Mairie <b>& Cie</b>")  # fmt: skip
     assert result.exit_code == 0, result.output
-    home = (tmp_path / "p" / "docs" / "index.md").read_text("utf-8")
-    assert "# Ville &lt;script&gt;alert(1)&lt;/script&gt;" in home and "<script>" not in home
-    assert "Département de l'Ain" in home
+    readme = (tmp_path / "p" / "README.md").read_text("utf-8")
+    assert "# Ville &lt;script&gt;alert(1)&lt;/script&gt;" in readme and "<script>" not in readme
+    about = (tmp_path / "p" / "docs" / "a-propos.md").read_text("utf-8")
+    assert "publié par Mairie &lt;b&gt;&amp; Cie&lt;/b&gt;." in about
     assert "[[" not in "".join(p.read_text("utf-8") for p in (tmp_path / "p").rglob("*") if p.is_file())
 
 
-def test_pages_to_complete_are_marked_and_found(tmp_path, cli):
+def test_what_is_to_complete_is_marked_and_found(tmp_path, cli):
     result = init(cli, tmp_path / "p")
-    assert [p.as_posix() for p in unfinished_pages(tmp_path / "p")] == PAGES
+    assert [p.as_posix() for p in unfinished_files(tmp_path / "p")] == ["mkdocs.yml", *PAGES]
     for page in PAGES:
         text = (tmp_path / "p" / page).read_text("utf-8")
         assert f'!!! warning "{TODO}"' in text  # an admonition the reader of the built page sees
         assert f"à compléter : {page}" in result.output
-    (tmp_path / "p" / "docs" / "index.md").write_text("# Accueil\n\nLes données du département.\n", "utf-8")
-    assert "docs/index.md" not in [p.as_posix() for p in unfinished_pages(tmp_path / "p")]
+    config = yaml.safe_load((tmp_path / "p" / "mkdocs.yml").read_text("utf-8"))
+    assert config["site_description"].startswith(TODO)  # the home page's lead
+    (tmp_path / "p" / "docs" / "a-propos.md").write_text("# À propos\n\nLe portail du département.\n", "utf-8")
+    assert "docs/a-propos.md" not in [p.as_posix() for p in unfinished_files(tmp_path / "p")]
 
 
 def test_the_workflow_validates_with_annotations_and_deploys_main(tmp_path, cli):

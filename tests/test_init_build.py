@@ -33,7 +33,9 @@ def portal(tmp_path_factory) -> Path:
 def test_a_new_portal_builds_at_once(portal):
     run([BIN / "mkdocs", "build", "--strict"], portal)
     site = portal / "site"
-    assert "Données de Poitiers" in (site / "index.html").read_text("utf-8")
+    home = (site / "index.html").read_text("utf-8")
+    assert "Données de Poitiers" in home
+    assert "À COMPLÉTER : présentez le portail" in home  # site_description, the home page's lead
     for page in ("a-propos", "mentions-legales", "accessibilite"):
         text = (site / page / "index.html").read_text("utf-8")
         assert "Ville de Poitiers" in text  # the collectivity's page, not the observatory's

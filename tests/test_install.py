@@ -33,15 +33,22 @@ def run(command: list, cwd: Path, timeout: int = 900) -> subprocess.CompletedPro
     return result
 
 
+# Not copied: what a checkout accumulates. At the top only (portal/site/ is a package, site/ a build).
+TOP_LEVEL = {".git", ".venv", "node_modules", "site", "site.en-cours", "site.precedent", ".cache", "build", ".ckan"}
+ANYWHERE = shutil.ignore_patterns("*.egg-info", "__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache")
+
+
+def _not_sources(folder: str, names: list[str]) -> set[str]:
+    return ANYWHERE(folder, names) | (TOP_LEVEL & set(names) if Path(folder) == ROOT else set())
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:
     """The ``bin`` folder of a fresh virtual environment where the wheel is installed, not editable."""
     work = tmp_path_factory.mktemp("installation")
     # The wheel from a copy of the tree: an in-tree build would leave build/ behind in the checkout.
     source = work / "source"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "node_modules", "site", "site.*", ".cache", "build", "*.egg-info", "__pycache__",
-        ".pytest_cache", ".hypothesis", ".ruff_cache", ".ckan"))  # fmt: skip
+    shutil.copytree(ROOT, source, ignore=_not_sources)
     started = time.monotonic()
     run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q", "-w", str(work / "dist")], work)
     [wheel] = (work / "dist").glob("portal-*.whl")

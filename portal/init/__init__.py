@@ -3,7 +3,8 @@
 ``create_portal`` copies ``template/`` into DIR and fills three placeholders: the portal's name,
 its public address and its publisher. In YAML files they become quoted strings, in Markdown plain
 text with HTML escaped, so a name such as « Département de l'Ain : données » stays a name.
-The pages the collectivity must write are marked ``À COMPLÉTER``: ``unfinished_pages`` finds them.
+What the collectivity must write (the home page's lead in mkdocs.yml, the about, legal and
+accessibility pages in docs/) is marked ``À COMPLÉTER``: ``unfinished_files`` finds it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-__all__ = ["InitRequest", "UsageProblem", "TODO", "address_problem", "create_portal", "unfinished_pages"]
+__all__ = ["InitRequest", "UsageProblem", "TODO", "address_problem", "create_portal", "unfinished_files"]
 
 TEMPLATE = Path(__file__).parent / "template"
 TODO = "À COMPLÉTER"
@@ -115,7 +116,7 @@ def fill(text: str, values: dict[str, str], suffix: str) -> str:
     return text
 
 
-def unfinished_pages(folder: Path) -> list[Path]:
-    """The pages of ``docs/`` that still hold the ``À COMPLÉTER`` marker."""
-    docs = folder / "docs"
-    return sorted(p.relative_to(folder) for p in docs.rglob("*.md") if TODO in p.read_text("utf-8"))
+def unfinished_files(folder: Path) -> list[Path]:
+    """``mkdocs.yml`` and the pages of ``docs/`` that still hold the ``À COMPLÉTER`` marker."""
+    files = [folder / "mkdocs.yml", *sorted((folder / "docs").rglob("*.md"))]
+    return [p.relative_to(folder) for p in files if p.is_file() and TODO in p.read_text("utf-8")]
