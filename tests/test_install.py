@@ -23,7 +23,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXPORT = ROOT / "tests" / "fixtures" / "exports" / "Subventions 2018.csv"
 TEMPLATE = ROOT / "portal" / "init" / "template"
-OBSERVATORY = re.compile(r"observatoire des civic tech|barom[eè]tre", re.IGNORECASE)
+# The observatory's own words and dataset names; « baromètre » alone is a kind of survey any portal may publish.
+OBSERVATORY = re.compile(
+    r"observatoire des civic tech|décider ensemble|barom[eè]tres? de la démocratie locale|barometre-\d{4}",
+    re.IGNORECASE,
+)
 NAME = "Données ouvertes de Poitiers"
 
 
@@ -92,7 +96,6 @@ def test_from_the_wheel_to_a_collectivity_portal(installed, tmp_path, browser):
 
         texts = [p for p in site.rglob("*") if p.suffix in {".html", ".xml", ".json", ".jsonld", ".ttl", ".txt"}]
         assert not [p.relative_to(site).as_posix() for p in texts if OBSERVATORY.search(p.read_text("utf-8"))]
-        assert not (site / "enquetes").exists()
 
         foreign = {
             f"{p.relative_to(site).as_posix()}: {url}"
