@@ -21,7 +21,7 @@ BOM = b"\xef\xbb\xbf"
 # In sniffing order: on a tie, « ; » wins, since French numbers use the comma.
 DELIMITERS = {";": "point-virgule « ; »", ",": "virgule « , »", "\t": "tabulation", "|": "barre verticale « | »"}
 SNIFF_ROWS = 50
-# The limits of what portal new reads (documented in docs/guide/publier-vos-donnees.md): a
+# The limits of what portal new reads (documented in portal/site/docs/guide/publier-vos-donnees.md): a
 # spreadsheet export is well within them, and the whole table is held in memory to be converted.
 MAX_INPUT_BYTES = 100 * 1024 * 1024
 MAX_COLUMNS = 4096

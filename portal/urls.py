@@ -1,4 +1,4 @@
-"""The portal's stable URLs, relative to the site root. Documented in docs/reutiliser.md: do not change."""
+"""The portal's stable URLs, relative to the site root. Documented in portal/site/docs/reutiliser.md: do not change."""
 
 from __future__ import annotations
 

@@ -17,11 +17,10 @@ from portal.paths import UnsafePath, inside, shown_name
 from portal.tables import TableError
 from portal.validate import validate_paths
 
-DEFAULT_DESCRIPTION = (
-    "Les chiffres de l'Observatoire des civic tech et de la démocratie numérique et des collectivités, "
-    "en données ouvertes : baromètres de la démocratie locale numérique, budgets participatifs, open data."
-)
-DEFAULT_PUBLISHER = "Décider ensemble — Observatoire des civic tech et de la démocratie numérique"
+# When mkdocs.yml says neither (site_description; publisher, an option of the plugin): words true of
+# any portal, never those of one portal (the package is shared by every collectivity's portal).
+DEFAULT_DESCRIPTION = "Les jeux de données ouverts du portail, vérifiés, documentés et citables."
+DEFAULT_PUBLISHER = "L'éditeur du portail"
 
 
 def write_catalogue(
@@ -96,8 +95,8 @@ def export_dcat(datasets_root: Path, base_url: str, fmt: str, settings: dict | N
     settings = settings or {}
     info = CatalogueInfo(
         base_url,
-        settings.get("title") or "Portail open data de la démocratie locale numérique",
+        settings.get("title") or "Portail open data",
         settings.get("description") or DEFAULT_DESCRIPTION,
-        settings.get("publisher") or DEFAULT_PUBLISHER,
+        settings.get("publisher") or settings.get("title") or DEFAULT_PUBLISHER,
     )
     return catalogue_graph(info, listed).serialize(format=fmt)

@@ -27,7 +27,7 @@ FORMATS = ("nombre", "pourcentage", "euros")
 AGGREGATES = ("sum", "mean", "median", "min", "max", "count")
 # The texts drawn on a chart: vl-convert takes seconds per chart on a title of 100,000 characters.
 TEXT_BOUNDS = {"title": 300, "subtitle": 500, "source": 500, "base": 300, "description": 5000}
-# A chart never inlines more rows than this: aggregate first (see docs/reference/graphiques.md).
+# A chart never inlines more rows than this: aggregate first (see portal/site/docs/reference/graphiques.md).
 MAX_ROWS = 5000
 
 

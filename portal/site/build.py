@@ -187,7 +187,10 @@ def generate(
     records = pages.catalogue_index(entries, site)
     index.write_text(json.dumps(records, ensure_ascii=False, separators=(",", ":")), "utf-8")
     info = CatalogueInfo(
-        site.base_url, site.title, site.description or DEFAULT_DESCRIPTION, site.publisher or DEFAULT_PUBLISHER
+        site.base_url,
+        site.title,
+        site.description or DEFAULT_DESCRIPTION,
+        site.publisher or site.title or DEFAULT_PUBLISHER,
     )
     write_catalogue(work, info, [(e.dataset, e.downloads) for e in entries], site.today)
     vendor = work / "assets" / "vendor"

@@ -1,6 +1,6 @@
 """The data a table page's explorer loads: one compact JSON file per table, written in one streamed pass.
 
-The explorer (docs/assets/js/explorer.js) fetches ``lignes.json`` beside the table's page once its
+The explorer (portal/site/assets/js/explorer.js) fetches ``lignes.json`` beside the table's page once its
 script starts: nothing is inlined in the HTML. The file holds the column kinds (to sort and format
 numbers), the rows as arrays of their canonical text (the site's CSV, cell for cell, so that the
 filtered download says what the full one says), and which columns get facets. The pass keeps the

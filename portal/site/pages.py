@@ -128,7 +128,7 @@ def _front_matter(meta: dict[str, Any]) -> Markup:
     return Markup(front_matter(meta))
 
 
-# The style sheets of docs/assets/css/ a kind of page needs, beyond portal.css (overrides/main.html).
+# The style sheets of portal/site/assets/css/ a kind of page needs, beyond portal.css (portal/site/theme/main.html).
 CHART_STYLES = ("assets/css/charts.css",)
 CITATION_STYLES = ("assets/css/citation.css",)
 
@@ -700,11 +700,13 @@ def home_page(entries: list[Entry], site: Site) -> str:
     ]
     dated = [e for e in entries if metadata.modified(e.dataset)]
     latest = sorted(dated, key=lambda e: (metadata.modified(e.dataset), e.name), reverse=True)[:5]
-    description = "Les chiffres de la démocratie locale numérique en données ouvertes."
+    # The portal's own words (site_description in mkdocs.yml); the package says nothing of any one portal.
+    description = site.description or f"{site.title} : des jeux de données ouverts, vérifiés, documentés et citables."
     return render(
         "home.md.j2",
         front_matter=_front_matter(_meta(site.title, description, page, site)),
         title=site.title,
+        lead=description,
         figures=figures,
         featured=[_featured(entry, chart, page) for entry, chart in featured_charts(entries)],
         latest=[

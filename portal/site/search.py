@@ -1,9 +1,9 @@
 """The site's search index, built by Pagefind over the finished site.
 
 Pagefind splits the index into small chunks: a page downloads nothing of it until someone
-searches (docs/assets/js/search.js), and a query fetches only the chunks of its words, however
+searches (portal/site/assets/js/search.js), and a query fetches only the chunks of its words, however
 many datasets the portal has. Each page says its language (``<html lang="fr">``), which gives
-Pagefind its French stemming. Only the main content is indexed: overrides/main.html marks it
+Pagefind its French stemming. Only the main content is indexed: portal/site/theme/main.html marks it
 with ``data-pagefind-body``, so the navigation, header and footer are left out, and pages
 without it (the search page, the 404, the catalogue's lists) are not results.
 """

@@ -1,6 +1,6 @@
 """A page per table (jeux/<name>/tables/<resource>/): what the table is, its downloads, its data
 dictionary, its first rows as HTML, and the explorer that sorts, filters, searches and downloads
-the filtered rows (docs/assets/js/explorer.js, over the ``lignes.json`` portal.site.explorer writes).
+the filtered rows (portal/site/assets/js/explorer.js, over the ``lignes.json`` portal.site.explorer writes).
 
 Pure functions of the dataset, one of its resources and what the streamed pass kept of its rows.
 """
