@@ -41,6 +41,7 @@ def test_a_new_portal_builds_at_once(portal):
         assert "Ville de Poitiers" in text  # the collectivity's page, not the observatory's
         assert 'class="admonition warning"' in text and "À COMPLÉTER" in text  # visibly unfinished
     assert (site / "catalogue" / "index.html").exists()
+    assert 'href="enquetes/' not in home  # no survey: the home page points to no survey results
 
 
 def test_it_builds_again_after_portal_new(portal):

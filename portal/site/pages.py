@@ -686,7 +686,7 @@ def _featured(entry: Entry, chart: Chart, page: str) -> dict[str, str]:
     }
 
 
-def home_page(entries: list[Entry], site: Site) -> str:
+def home_page(entries: list[Entry], site: Site, survey_results: bool = True) -> str:
     page = ""
     rows = sum(t.row_count for e in entries for t in e.tables.values())
     charts = sum(len(e.charts) for e in entries)
@@ -719,7 +719,8 @@ def home_page(entries: list[Entry], site: Site) -> str:
         ],
         links={
             "catalogue": urls.relative("catalogue/", page),
-            "evolution": urls.relative("enquetes/evolution/", page),
+            # Survey results, when the portal has some (the survey pages exist only then).
+            "evolution": urls.relative("enquetes/evolution/", page) if survey_results else None,
             "open": urls.relative("guide/ouvrir-ses-donnees/", page),
             "validate": urls.relative("guide/valider-ses-donnees/", page),
             "reuse": urls.relative("reutiliser/", page),
