@@ -82,7 +82,7 @@ def test_without_a_nav_the_plugin_gives_a_short_one(minimal_site):
         assert label in nav, label
     assert "jeux/complet" not in nav  # no dataset page: the nav stays short with a thousand datasets
     assert "Enquêtes" not in nav  # no survey among the datasets
-    assert "Observatoire" not in home  # nothing of this repository's own portal
+    assert "Observatoire" not in home and "baromètres" not in home  # nothing of this repository's own portal
     assert "Portail de Test-sur-Mer : des jeux de données ouverts" in home  # its lead, with no site_description
 
 

@@ -147,14 +147,14 @@ def generate(
             raise SiteError(f"{shown_name(entry.name)} : téléchargements refusés, {error}.") from None
 
     # 4. pages.
-    survey_entries = [e for e in entries if surveys.is_survey(e)]
-    generated: dict[str, str] = {page_source(""): pages.home_page(entries, site, bool(survey_entries))}
+    generated: dict[str, str] = {page_source(""): pages.home_page(entries, site)}
     for entry in entries:
         generated[page_source(urls.dataset_page(entry.name))] = pages.dataset_page(entry, site)
         generated[page_source(urls.dataset_about(entry.name))] = pages.about_page(entry, site)
         write_citation_files(entry, work, site)
     for url, text in {**pages.catalogue_pages(entries, site), **pages.quality_pages(entries, site)}.items():
         generated[page_source(url)] = text
+    survey_entries = [e for e in entries if surveys.is_survey(e)]
     for entry in survey_entries:
         generated[page_source(urls.survey_page(entry.name))] = surveys.survey_page(entry, site)
     generated[page_source(surveys.EVOLUTION)] = surveys.evolution_page(survey_entries, site)

@@ -686,7 +686,9 @@ def _featured(entry: Entry, chart: Chart, page: str) -> dict[str, str]:
     }
 
 
-def home_page(entries: list[Entry], site: Site, survey_results: bool = True) -> str:
+def home_page(entries: list[Entry], site: Site) -> str:
+    from portal.site.surveys import is_survey  # surveys builds on this module
+
     page = ""
     rows = sum(t.row_count for e in entries for t in e.tables.values())
     charts = sum(len(e.charts) for e in entries)
@@ -719,8 +721,8 @@ def home_page(entries: list[Entry], site: Site, survey_results: bool = True) -> 
         ],
         links={
             "catalogue": urls.relative("catalogue/", page),
-            # Survey results, when the portal has some (the survey pages exist only then).
-            "evolution": urls.relative("enquetes/evolution/", page) if survey_results else None,
+            # Only a portal with surveys has survey results to point to.
+            "evolution": urls.relative("enquetes/evolution/", page) if any(map(is_survey, entries)) else None,
             "open": urls.relative("guide/ouvrir-ses-donnees/", page),
             "validate": urls.relative("guide/valider-ses-donnees/", page),
             "reuse": urls.relative("reutiliser/", page),
