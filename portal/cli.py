@@ -141,6 +141,62 @@ def charts(paths: tuple[Path, ...], out: Path) -> None:
     sys.exit(1 if failures else 0)
 
 
+def _asked(value: str | None, question: str, check=None) -> str | None:
+    """An option's value, or asked on a terminal; None when it is missing and nobody can answer."""
+    if value is not None or not sys.stdin.isatty():
+        return value
+
+    def checked(answer: str) -> str:
+        if check is not None and (problem := check(answer)):
+            raise click.UsageError(problem)
+        return answer
+
+    return click.prompt(question, value_proc=checked)
+
+
+@main.command()
+@click.help_option("-h", "--help", help="Afficher cette aide.")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--name", help="Nom du portail (site_name), par exemple « Données ouvertes du Calvados ».")
+@click.option("--url", help="Adresse publique du portail (site_url), https://…")
+@click.option("--publisher", help="Éditeur des données : la collectivité qui publie.")
+@click.option(
+    "--force", is_flag=True, help="Écrire dans un dossier qui n'est pas vide (les fichiers du modèle sont remplacés)."
+)
+def init(folder: Path, name: str | None, url: str | None, publisher: str | None, force: bool) -> None:
+    """Crée un nouveau portail dans FOLDER, prêt à construire (mkdocs build).
+
+    mkdocs.yml (dont la phrase d'accueil à compléter), datasets/ vide, les pages à compléter dans
+    docs/ (à propos, mentions légales, accessibilité), les workflows GitHub (contrôle et publication), pre-commit et un
+    README. Les options absentes sont demandées sur un terminal. Code de sortie : 0 si le portail
+    est écrit, 2 si la commande est mal employée (dossier non vide sans --force, adresse invalide).
+    """
+    from portal.init import InitRequest, UsageProblem, address_problem, create_portal, unfinished_files
+
+    name = _asked(name, "Nom du portail")
+    url = _asked(url, "Adresse publique (https://…)", address_problem)
+    publisher = _asked(publisher, "Éditeur (la collectivité qui publie)")
+    missing = [option for option, value in (("--name", name), ("--url", url), ("--publisher", publisher)) if not value]
+    if missing:
+        raise click.UsageError(
+            f"donnez {', '.join(missing)} (ou lancez portal init dans un terminal, qui les demande)."
+        )
+    try:
+        written = create_portal(InitRequest(folder, name, url, publisher, force=force))
+    except UsageProblem as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"Portail créé dans {folder} : {len(written)} fichiers.")
+    for page in unfinished_files(folder):
+        click.echo(f"  à compléter : {page.as_posix()}")
+    click.echo(
+        "Ensuite :\n"
+        f"  cd {folder}\n"
+        "  portal new NOM --from export.csv   (un jeu depuis l'export CSV d'un tableur)\n"
+        "  portal validate                    (la checklist)\n"
+        "  mkdocs serve                       (le portail sur http://127.0.0.1:8000)"
+    )
+
+
 @main.command()
 @click.help_option("-h", "--help", help="Afficher cette aide.")
 @click.argument("name")

@@ -196,6 +196,13 @@ def _too_deep(where: str) -> Problem:
     )
 
 
+def _only_hidden(folder: Path) -> bool:
+    try:
+        return all(entry.name.startswith(".") for entry in folder.iterdir())
+    except OSError:
+        return False
+
+
 def dataset_folders(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     """The dataset folders named by ``paths``.
 
@@ -225,7 +232,17 @@ def dataset_folders(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
                 )
                 continue
             folders.extend(children)
-            if not children:
+            if not children and _only_hidden(path):
+                # A datasets/ folder fresh from portal init (a .gitkeep at most): a new portal, not a mistake.
+                problems.append(
+                    problem(
+                        "datasets-empty",
+                        f"{display_path(path)} ne contient encore aucun jeu de données.",
+                        "Ajoutez-en un depuis un export de tableur : portal new NOM --from export.csv.",
+                        file=display_path(path),
+                    )
+                )
+            elif not children:
                 problems.append(
                     problem(
                         "descriptor-missing",

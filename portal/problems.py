@@ -62,6 +62,12 @@ CODES: dict[str, CodeInfo] = {
         descriptor_too_deep="datapackage.json imbrique des listes ou des objets sur plus de 64 niveaux",
     ),
     **_codes(
+        "loading",
+        None,
+        "warning",
+        datasets_empty="le dossier des jeux ne contient encore aucun jeu (un portail tout juste créé)",
+    ),
+    **_codes(
         "internal",
         "valid",
         "error",

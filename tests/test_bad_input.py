@@ -52,11 +52,23 @@ def test_unreadable_descriptors(package, content, code):
 
 
 def test_missing_descriptor_and_missing_path(tmp_path, cli):
-    (tmp_path / "vide").mkdir()
-    result = cli("validate", str(tmp_path / "vide"), str(tmp_path / "nulle-part"), "--format", "json")
+    (tmp_path / "sans-descripteur").mkdir()
+    (tmp_path / "sans-descripteur" / "participation.csv").write_text("a,b\n1,2\n", "utf-8")
+    result = cli("validate", str(tmp_path / "sans-descripteur"), str(tmp_path / "nulle-part"), "--format", "json")
     report = json.loads(result.output)
     assert result.exit_code == 1
     assert [p["code"] for p in report["problems"]] == ["descriptor-missing", "path-not-found"]
+
+
+def test_an_empty_datasets_folder_is_a_new_portal_not_an_error(tmp_path, cli):
+    """What portal init makes: datasets/ with a .gitkeep. A warning says what to do; validation passes."""
+    (tmp_path / "datasets").mkdir()
+    (tmp_path / "datasets" / ".gitkeep").touch()
+    result = cli("validate", str(tmp_path / "datasets"), "--format", "json")
+    report = json.loads(result.output)
+    assert result.exit_code == 0, result.output
+    assert [(p["code"], p["severity"]) for p in report["problems"]] == [("datasets-empty", "warning")]
+    assert cli("validate", str(tmp_path / "datasets"), "--strict").exit_code == 1
 
 
 def test_missing_resource_file(package):

@@ -191,5 +191,6 @@ def test_the_wheel_carries_the_shared_files_and_nothing_of_the_observatory(tmp_p
     assert datasets
     for name in names:
         assert not name.startswith(("datasets/", "docs/", "sources/")), name
-        assert Path(name).name not in OBSERVATORY_PAGES, name
+        # portal init's pages to complete bear the same names, not the observatory's words (tests/test_install.py).
+        assert Path(name).name not in OBSERVATORY_PAGES or name.startswith("portal/init/template/docs/"), name
         assert not any(re.search(rf"\b{re.escape(d)}\b", name) for d in datasets), name

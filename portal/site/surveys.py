@@ -339,9 +339,9 @@ def evolution_page(surveys: list[Entry], site: Site) -> str:
     page = EVOLUTION
     found = comparisons(surveys)
     numbers = {c.question_id: n for n, c in enumerate((c for c in found if c.comparable), 1)}
-    title = "Évolution entre les éditions des baromètres"
+    title = "Évolution entre les éditions des enquêtes"
     description = (
-        "Ce que les éditions des baromètres permettent de comparer, et pourquoi, quand elles ne le permettent pas."
+        "Ce que les éditions des enquêtes permettent de comparer, et pourquoi, quand elles ne le permettent pas."
     )
     return render(
         "evolution.md.j2",
@@ -355,8 +355,9 @@ def evolution_page(surveys: list[Entry], site: Site) -> str:
 
 def surveys_index(surveys: list[Entry], site: Site) -> str:
     page = INDEX
-    title = "Les enquêtes : baromètres de la démocratie locale numérique"
-    description = "Les résultats des baromètres, question par question."
+    # Words of every portal: the titles of the surveys themselves say which ones they are.
+    title = "Les enquêtes"
+    description = "Les résultats des enquêtes, question par question."
     return render(
         "surveys.md.j2",
         front_matter=_front_matter(_meta(title, description, page, site)),
