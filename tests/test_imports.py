@@ -7,7 +7,7 @@ in a temporary portal holding a messy export, the guide's sample, and broken upl
 from __future__ import annotations
 
 import json
-import re
+import os
 import shlex
 import subprocess
 import sys
@@ -30,29 +30,59 @@ def workflow() -> dict:
     return yaml.safe_load(WORKFLOW.read_text("utf-8"))
 
 
-def import_step() -> dict:
-    steps = workflow()["jobs"]["import"]["steps"]
-    return next(step for step in steps if step.get("id") == "import")
+def step(step_id: str) -> dict:
+    return next(s for s in workflow()["jobs"]["import"]["steps"] if s.get("id") == step_id)
 
 
-def run_workflow_command(portal: Path) -> subprocess.CompletedProcess:
-    """The import step's command, with the runner's variables, run in the portal's folder."""
-    argv = [re.sub(r"\$(\w+)", lambda m: ENV[m.group(1)], arg) for arg in shlex.split(import_step()["run"])]
-    assert argv[0] == "portal"
-    return subprocess.run([str(PORTAL), *argv[1:]], cwd=portal, capture_output=True, text=True, timeout=120)
+def git(portal: Path, *args: str) -> str:
+    identity = ["-c", "user.name=Agent", "-c", "user.email=agent@example.org"]
+    done = subprocess.run(["git", *identity, *args], cwd=portal, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def push(portal: Path) -> dict:
+    """Commit everything, as GitHub's « Upload files » does on main; the push event's variables."""
+    before = git(portal, "rev-parse", "HEAD")
+    git(portal, "add", "-A")
+    git(portal, "commit", "-q", "-m", "Add files via upload")
+    return {"GITHUB_EVENT_NAME": "push", "BEFORE": before, "GITHUB_SHA": git(portal, "rev-parse", "HEAD")}
+
+
+def run_workflow(portal: Path, event: dict) -> subprocess.CompletedProcess:
+    """The workflow's two steps, listing the uploads then converting them, as the runner runs them
+    (``bash -e``), with the portal command of this environment first on PATH."""
+    runner = portal.parent / "runner"
+    runner.mkdir(exist_ok=True)
+    env = {**os.environ, **ENV, **event, "RUNNER_TEMP": str(runner)}
+    env["PATH"] = f"{PORTAL.parent}{os.pathsep}{env['PATH']}"
+    listing = subprocess.run(["bash", "-e", "-c", step("uploads")["run"]], cwd=portal, env=env, timeout=60)
+    assert listing.returncode == 0
+    return subprocess.run(
+        ["bash", "-e", "-c", step("import")["run"]], cwd=portal, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture
 def portal(tmp_path: Path) -> Path:
-    imports = tmp_path / "imports"
-    imports.mkdir()
-    (tmp_path / "datasets").mkdir()
+    """A portal's repository with a first commit, then four uploads pushed to imports/."""
+    folder = tmp_path / "portail"
+    imports = folder / "imports"
+    imports.mkdir(parents=True)
+    (folder / "datasets").mkdir()
+    (folder / "datasets" / ".gitkeep").write_text("")
     (imports / "README.md").write_text("# Dépôt\n", "utf-8")
+    git(folder, "init", "-q", "-b", "main")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "Portail")
     (imports / "Aides aux associations 2018.csv").write_bytes(MESSY)
     (imports / "subventions-exemple.csv").write_bytes(SAMPLE.read_bytes())
     (imports / "budget.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 64)  # a workbook, not its CSV export
     (imports / "vide.csv").write_bytes(b"")
-    return tmp_path
+    return folder
+
+
+def run_workflow_command(portal: Path) -> subprocess.CompletedProcess:
+    return run_workflow(portal, push(portal))
 
 
 def test_the_workflow_runs_portal_import_on_uploads_and_opens_a_pull_request_with_its_body():
@@ -61,8 +91,9 @@ def test_the_workflow_runs_portal_import_on_uploads_and_opens_a_pull_request_wit
     assert triggers["push"] == {"branches": ["main"], "paths": ["imports/**"]}
     assert "workflow_dispatch" in triggers
     assert flow["permissions"] == {"contents": "write", "pull-requests": "write"}
-    argv = shlex.split(import_step()["run"])
+    argv = shlex.split(step("import")["run"])
     assert argv[:5] == ["portal", "import", "imports", "--body", "pr-body.md"]
+    assert "--files-from" in argv
     pull_request = next(s for s in flow["jobs"]["import"]["steps"] if "gh pr create" in s.get("run", ""))
     assert "--body-file pr-body.md" in pull_request["run"]
     assert "git add -A -- datasets imports" in pull_request["run"]
@@ -121,7 +152,7 @@ def test_nothing_converted_is_exit_code_1_and_the_body_says_why(portal: Path):
     body = (portal / "pr-body.md").read_text("utf-8")
     assert "0 fichier(s) converti(s) en jeu de données, 2 fichier(s) non converti(s)." in body
     assert "## Et maintenant" not in body
-    assert not list((portal / "datasets").iterdir())
+    assert [p.name for p in (portal / "datasets").iterdir()] == [".gitkeep"]
 
 
 def test_an_upload_never_replaces_a_dataset_and_a_name_that_gives_no_dataset_name_is_refused(portal: Path):
@@ -160,3 +191,39 @@ def test_values_from_the_file_cannot_mention_link_or_inject_html():
     assert "@" not in text.replace("\\@", "") and "<" not in text.replace("\\<", "")
     assert "[" not in text.replace("\\[", "")
     assert as_markdown(["Titre", "  - ligne 3 : « *x* »"]) == ["**Titre**", "", "- ligne 3 : « \\*x\\* »"]
+
+
+def test_a_later_push_imports_only_its_own_files_and_a_dispatch_every_file(portal: Path):
+    assert run_workflow_command(portal).returncode == 0
+    git(portal, "add", "-A")  # the pull request's branch, merged: the converted uploads left imports/
+    git(portal, "commit", "-q", "-m", "Merge")
+    (portal / "imports" / "subventions-2027.csv").write_bytes(SAMPLE.read_bytes())
+    done = run_workflow_command(portal)
+    assert done.returncode == 0, done.stderr
+    body = (portal / "pr-body.md").read_text("utf-8")
+    assert "1 fichier(s) converti(s) en jeu de données, 0 fichier(s) non converti(s)." in body  # not budget.xlsx again
+    assert (portal / "datasets" / "subventions-2027" / "datapackage.json").is_file()
+    # By hand (workflow_dispatch), every file still in imports/: the two refused ones.
+    done = run_workflow(portal, {"GITHUB_EVENT_NAME": "workflow_dispatch"})
+    assert done.returncode == 1
+    assert "0 fichier(s) converti(s) en jeu de données, 2 fichier(s) non converti(s)." in (
+        portal / "pr-body.md"
+    ).read_text("utf-8")
+
+
+def test_merging_the_pull_request_imports_nothing_and_succeeds(portal: Path):
+    assert run_workflow_command(portal).returncode == 0
+    (portal / "pr-body.md").unlink()
+    done = run_workflow_command(portal)  # the merge: uploads removed from imports/, datasets added
+    assert done.returncode == 0, done.stderr
+    assert "Aucun fichier à importer" in (portal / "pr-body.md").read_text("utf-8")
+
+
+def test_a_symbolic_link_is_never_followed(portal: Path, tmp_path: Path):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("jeton;valeur\nGH_TOKEN;abc\n", "utf-8")
+    (portal / "imports" / "subventions-lien.csv").symlink_to(secret)
+    done = run_workflow_command(portal)
+    assert done.returncode == 0
+    assert "subventions-lien.csv est un lien symbolique" in (portal / "pr-body.md").read_text("utf-8")
+    assert not (portal / "datasets" / "subventions-lien").exists()

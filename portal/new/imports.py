@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from portal.dataset import display_path
 from portal.new import NewRequest, NewResult, UnreadableInput, UsageProblem, create_dataset
 from portal.new.report import render_checklist, render_conversion
 from portal.normalise import slug
@@ -39,15 +40,30 @@ class Refused:
     reason: str  # one line in French: what is wrong and what to do
 
 
-def uploads(imports: Path) -> list[Path]:
-    """The files uploaded into ``imports/``, in name order (hidden files and the README aside)."""
+def uploads(imports: Path, listed: list[str] | None = None) -> list[Path]:
+    """The files uploaded into ``imports/``, in name order (hidden files and the README aside).
+
+    ``listed``: only these paths (the files a push added or changed), when given.
+    """
     if not imports.is_dir():
         return []
-    return sorted(
+    found = sorted(
         path
         for path in imports.iterdir()
-        if path.is_file() and not path.name.startswith(".") and path.name.lower() not in NOT_UPLOADS
+        if (path.is_file() or path.is_symlink())
+        and not path.name.startswith(".")
+        and path.name.lower() not in NOT_UPLOADS
     )
+    if listed is None:
+        return found
+    wanted = {Path(entry).absolute() for entry in listed if entry}
+    return [path for path in found if path.absolute() in wanted]
+
+
+def read_list(path: Path) -> list[str]:
+    """Paths one a line, or separated by NUL characters (``git diff --name-only -z``)."""
+    text = path.read_text("utf-8", errors="surrogateescape")
+    return text.split("\0") if "\0" in text else text.splitlines()
 
 
 def dataset_name(upload: Path) -> str | None:
@@ -80,17 +96,21 @@ def detect_schema(upload: Path) -> str | None:
     return None
 
 
-def import_uploads(imports: Path, datasets: Path, now: datetime | None = None) -> list[Imported | Refused]:
-    """Convert every upload; one that cannot be converted never stops the others."""
+def import_uploads(
+    imports: Path, datasets: Path, listed: list[str] | None = None, now: datetime | None = None
+) -> list[Imported | Refused]:
+    """Convert every upload (or those ``listed``); one that cannot be converted never stops the others."""
     now = now or datetime.now(UTC)
     outcomes: list[Imported | Refused] = []
-    for upload in uploads(imports):
+    for upload in uploads(imports, listed):
         outcomes.append(_import_one(upload, datasets, now))
     return outcomes
 
 
 def _import_one(upload: Path, datasets: Path, now: datetime) -> Imported | Refused:
     shown = printable(upload.name)
+    if upload.is_symlink():  # a link pushed with git could make the workflow publish any file of the runner
+        return Refused(upload, f"{shown} est un lien symbolique, pas un fichier : déposez le fichier lui-même.")
     name = dataset_name(upload)
     if name is None:
         return Refused(
@@ -192,7 +212,7 @@ def render_body(outcomes: list[Imported | Refused], edit_base: str | None = None
 
 def _dataset_section(item: Imported, edit_base: str | None) -> list[str]:
     result, report = item.result, item.result.validation
-    folder = f"datasets/{item.name}"
+    folder = display_path(result.folder)
     lines = [f"## {markdown_text(item.upload.name)} → {folder}/", ""]
     lines.append(f"Schéma suivi : {item.schema or 'aucun schéma national reconnu, schéma déduit du fichier'}.")
     if report is not None:
@@ -217,7 +237,7 @@ def _edit_link(path: str, edit_base: str | None) -> str:
 
 
 def _next_steps(imported: list[Imported], edit_base: str | None) -> list[str]:
-    first = f"datasets/{imported[0].name}/datapackage.json"
+    first = f"{display_path(imported[0].result.folder)}/datapackage.json"
     return [
         "## Et maintenant",
         "",
