@@ -227,3 +227,28 @@ def test_a_symbolic_link_is_never_followed(portal: Path, tmp_path: Path):
     assert done.returncode == 0
     assert "subventions-lien.csv est un lien symbolique" in (portal / "pr-body.md").read_text("utf-8")
     assert not (portal / "datasets" / "subventions-lien").exists()
+
+
+def test_the_pull_request_step_pushes_a_branch_with_the_datasets_and_gives_gh_the_body(portal: Path, tmp_path: Path):
+    # gh talks to GitHub's API: the one stand-in, a script that records what it is asked.
+    origin = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(origin)], check=True)
+    git(portal, "remote", "add", "origin", str(origin))
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    (bin_folder / "gh").write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {tmp_path / "gh-args"}\n', "utf-8")
+    (bin_folder / "gh").chmod(0o755)
+    assert run_workflow_command(portal).returncode == 0
+    env = {**os.environ, **ENV, "GITHUB_REF_NAME": "main", "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(["bash", "-e", "-c", step("pull-request")["run"]], cwd=portal, env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    pushed = subprocess.run(
+        ["git", "ls-tree", "-r", "--name-only", "import/42"], cwd=origin, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert "datasets/subventions-exemple/datapackage.json" in pushed
+    assert "datasets/subventions-exemple/archive/subventions-exemple.csv" in pushed
+    assert "imports/subventions-exemple.csv" not in pushed and "imports/budget.xlsx" in pushed
+    assert "pr-body.md" not in pushed
+    args = (tmp_path / "gh-args").read_text("utf-8").splitlines()
+    assert args[:2] == ["pr", "create"] and args[args.index("--body-file") + 1] == "pr-body.md"
+    assert args[args.index("--head") + 1] == "import/42" and args[args.index("--base") + 1] == "main"
