@@ -252,3 +252,17 @@ def test_the_pull_request_step_pushes_a_branch_with_the_datasets_and_gives_gh_th
     args = (tmp_path / "gh-args").read_text("utf-8").splitlines()
     assert args[:2] == ["pr", "create"] and args[args.index("--body-file") + 1] == "pr-body.md"
     assert args[args.index("--head") + 1] == "import/42" and args[args.index("--base") + 1] == "main"
+
+
+def test_a_huge_report_is_cut_to_the_size_github_accepts_keeping_what_to_do_next(portal: Path):
+    rows = ["nom;date"] + [f"Association {i};{'31/02/2026' if i % 2 else '01/03/2026'}" for i in range(1000)]
+    (portal / "imports" / "dates-impossibles.csv").write_text("\r\n".join(rows) + "\r\n", "utf-8")
+    for number in range(8):  # eight such uploads: every report cut, the body still too long whole
+        (portal / "imports" / f"dates-{number}.csv").write_text("\r\n".join(rows) + "\r\n", "utf-8")
+    done = run_workflow_command(portal)
+    assert done.returncode == 0, done.stderr
+    body = (portal / "pr-body.md").read_text("utf-8")
+    assert len(body) < 65_536
+    assert "ligne(s) de plus : lancez portal new pour le rapport entier." in body
+    assert body.index("## Et maintenant") < body.index("## Aides aux associations 2018.csv")
+    assert body.endswith("… description coupée : elle dépasse la taille qu'accepte GitHub.\n")

@@ -184,6 +184,29 @@ def _collapse_blank(lines: list[str]) -> list[str]:
     return collapsed
 
 
+# GitHub refuses a pull request description over 65,536 characters: a report listing thousands
+# of values left as they were is cut, and the body as a whole kept under the limit.
+REPORT_LINES = 200
+BODY_LIMIT = 60_000
+
+
+def _capped(lines: list[str], limit: int) -> list[str]:
+    if len(lines) <= limit:
+        return lines
+    return [
+        *lines[:limit],
+        "",
+        f"… et {len(lines) - limit} ligne(s) de plus : lancez portal new pour le rapport entier.",
+    ]
+
+
+def _within_limit(text: str) -> str:
+    if len(text) <= BODY_LIMIT:
+        return text
+    cut = text[:BODY_LIMIT].rsplit("\n", 1)[0]
+    return f"{cut}\n\n… description coupée : elle dépasse la taille qu'accepte GitHub.\n"
+
+
 def render_body(outcomes: list[Imported | Refused], edit_base: str | None = None) -> str:
     """The pull request's description, in French Markdown."""
     imported = [o for o in outcomes if isinstance(o, Imported)]
@@ -205,8 +228,14 @@ def render_body(outcomes: list[Imported | Refused], edit_base: str | None = None
         ]
     for item in imported:
         lines += ["", *_dataset_section(item, edit_base)]
-    if imported:
+    if imported and len(_body(lines)) > BODY_LIMIT:  # what to do next survives the cut
+        lines = [*lines[:3], "", *_next_steps(imported, edit_base), *lines[3:]]
+    elif imported:
         lines += ["", *_next_steps(imported, edit_base)]
+    return _within_limit(_body(lines))
+
+
+def _body(lines: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
@@ -222,7 +251,7 @@ def _dataset_section(item: Imported, edit_base: str | None) -> list[str]:
             f"{len(report.warnings)} avertissement(s).**",
         ]
     lines += ["", "<details><summary>Rapport de conversion</summary>", ""]
-    lines += as_markdown(render_conversion(result))
+    lines += _capped(as_markdown(render_conversion(result)), REPORT_LINES)
     lines += ["", "</details>"]
     if report is not None:
         checklist = render_checklist(report)  # its first line is the title, with the score
