@@ -258,6 +258,67 @@ def new(name, source, schema, title, licence, frequency, publisher, public, data
     sys.stdout.write(for_terminal(render(result), keep_newlines=True))
 
 
+@main.command("import")
+@click.help_option("-h", "--help", help="Afficher cette aide.")
+@click.argument("imports", required=False, type=click.Path(path_type=Path), default=Path("imports"))
+@click.option(
+    "--body",
+    type=click.Path(path_type=Path),
+    help="Fichier où écrire la description de la demande de fusion (Markdown) ; sinon la sortie standard.",
+)
+@click.option(
+    "--datasets",
+    type=click.Path(path_type=Path),
+    default=Path("datasets"),
+    show_default=True,
+    help="Dossier des jeux de données.",
+)
+@click.option(
+    "--files-from",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Ne convertir que les fichiers de cette liste (un chemin par ligne, ou séparés par NUL).",
+)
+@click.option(
+    "--edit-base", metavar="URL", help="Début des liens de modification (…/edit/BRANCHE) dans la description."
+)
+def import_command(
+    imports: Path, body: Path | None, datasets: Path, files_from: Path | None, edit_base: str | None
+) -> None:
+    """Convertit chaque export déposé dans IMPORTS (imports/ par défaut) comme portal new.
+
+    Le nom du jeu vient du nom du fichier (« Subventions 2018.csv » → subventions-2018) ; un
+    fichier dont le nom commence par subventions, deliberations, equipements ou budget, ou
+    dont les en-têtes sont ceux d'un schéma SCDL, suit ce schéma national. Un fichier converti
+    quitte IMPORTS (l'original est gardé dans archive/ du jeu) ; un fichier refusé y reste.
+    Avec --files-from, seuls les fichiers listés sont convertis (ceux qu'un envoi a ajoutés).
+    Écrit la description de la demande de fusion : rapport de conversion, ce qui reste à faire
+    et résultat de portal validate. Code de sortie : 0 si un fichier au moins est converti (ou
+    s'il n'y a rien à importer), 1 si aucun ne peut l'être.
+    """
+    from portal import atomic
+    from portal.new.imports import Imported, import_uploads, read_list, render_body
+    from portal.text import for_terminal
+
+    try:
+        listed = read_list(files_from) if files_from is not None else None
+    except OSError as error:
+        raise click.UsageError(f"--files-from : {files_from} ne peut pas être lu ({error.strerror}).") from None
+    outcomes = import_uploads(imports, datasets, listed)
+    text = render_body(outcomes, edit_base)
+    if body is None:
+        sys.stdout.write(for_terminal(text, keep_newlines=True))
+    else:
+        atomic.write_text(body, text)
+    imported = sum(isinstance(o, Imported) for o in outcomes)
+    for outcome in outcomes:
+        shown = for_terminal(outcome.upload.name)
+        if isinstance(outcome, Imported):
+            click.echo(f"{shown} → {datasets}/{outcome.name}", err=True)
+        else:
+            click.echo(f"erreur : {for_terminal(outcome.reason)}", err=True)
+    sys.exit(0 if imported or not outcomes else 1)
+
+
 @main.group()
 @click.help_option("-h", "--help", help="Afficher cette aide.")
 def publish() -> None:

@@ -128,3 +128,79 @@ def test_publisher_ci_workflow_and_pre_commit_hook():
         assert "entry: portal validate" in (ROOT / name).read_text("utf-8")
     guide = (REFERENCE.parent / "guide" / "valider-ses-donnees.md").read_text("utf-8")
     assert ".github/workflows/portal.yml" in guide and "pre-commit install" in guide
+
+
+# --- the guide « Publier vos données » (publishing from the browser) --------------------------
+
+GUIDE = ROOT / "portal" / "site" / "docs" / "guide" / "publier-vos-donnees.md"
+SAMPLE = ROOT / "portal" / "site" / "assets" / "exemples" / "subventions-exemple.csv"
+
+
+def _guide_table(heading: str) -> list[list[str]]:
+    """The rows of the first table under the guide's section ``heading``, as lists of cells."""
+    section = GUIDE.read_text("utf-8").split(f"\n## {heading}")[1].split("\n## ")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[1:]]
+
+
+def test_the_guide_lists_every_field_of_the_national_subsidies_schema_with_an_example():
+    import re
+
+    from portal.scdl import load_schema
+
+    fields = {f["name"]: f for f in load_schema("scdl/subventions")["fields"]}
+    section = GUIDE.read_text("utf-8").split("\n## 1. Préparer le tableau")[1].split("\n## ")[0]
+    items = re.findall(
+        r"^- \*\*`(\w+)`\*\* \((obligatoire|facultatif)[^)]*\) : (.+) ; exemple : « (.+) »\.$", section, re.M
+    )
+    assert [name for name, *_ in items] == list(fields)  # every field, in the schema's order, and no other
+    for name, required, what, example in items:
+        assert (required == "obligatoire") == bool((fields[name].get("constraints") or {}).get("required")), name
+        assert what and example, name
+
+
+def test_the_guide_explains_real_codes_and_every_code_a_new_subsidies_dataset_gets(tmp_path):
+    from datetime import UTC, datetime
+
+    from portal.new import NewRequest, create_dataset
+
+    explained = [row[0].strip("`") for row in _guide_table("5. Compléter et corriger")]
+    assert explained and set(explained) <= set(CODES), set(explained) - set(CODES)
+    messy = tmp_path / "subventions.csv"
+    # A messy subsidies export: renamed headers, a bad SIRET, a truncated nature, « Non », 45 %.
+    messy.write_text(
+        "Nom attribuant;ID attribuant;Date convention;Nom bénéficiaire;idBeneficiaire;Objet;Montant;Nature;"
+        "notificationUE;pourcentageSubvention\r\n"
+        "Ville de X;21999194000013;12/02/2026;Club;;Foot;1 200,50;numéraire;Non;45\r\n",
+        "utf-8",
+    )
+    for source in (SAMPLE, messy):
+        request = NewRequest(name=source.stem, source=source, datasets=tmp_path / "datasets", schema="scdl/subventions")
+        report = create_dataset(request, now=datetime(2026, 11, 22, tzinfo=UTC)).validation
+        assert {p.code for p in report.problems} <= set(explained), source.name
+
+
+def test_the_guide_sample_converts_cleanly_and_passes_validation(tmp_path):
+    from datetime import UTC, datetime
+
+    from portal.new import NewRequest, create_dataset
+
+    raw = SAMPLE.read_text("utf-8")
+    assert ";" in raw and "12 500,00" in raw and "12/02/2026" in raw  # a French spreadsheet's export
+    assert "../assets/exemples/subventions-exemple.csv" in GUIDE.read_text("utf-8")
+    request = NewRequest(name="exemple", source=SAMPLE, datasets=tmp_path, schema="scdl/subventions")
+    result = create_dataset(request, now=datetime(2026, 11, 22, tzinfo=UTC))
+    assert not result.failures and not result.warnings and not result.abandoned
+    assert result.match.mapping == {name: name for name in result.match.mapping} and not result.match.missing
+    assert result.validation.errors == []
+
+
+def test_the_guide_screenshots_exist_are_small_and_have_alt_text():
+    import re
+
+    images = re.findall(r"!\[([^\]]*)\]\(\.\./(assets/guide/[^)]+\.png)\)", GUIDE.read_text("utf-8"))
+    assert len(images) >= 2
+    for alt, path in images:
+        assert len(alt) > 40, path  # says what the screenshot shows
+        size = (ROOT / "portal" / "site" / path).stat().st_size
+        assert size < 80_000, f"{path} : {size} octets"
