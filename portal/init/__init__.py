@@ -93,12 +93,20 @@ def _checked_values(request: InitRequest) -> dict[str, str]:
 def requirement() -> str:
     """The portal's requirements.txt line: this very version, so that the portal builds as it did
     here until someone raises it (the changelog says what a new version asks of a portal)."""
-    from importlib.metadata import PackageNotFoundError, version
+    from importlib.metadata import PackageNotFoundError, metadata
 
     try:
-        return f"portal[docs]=={version('portal')}"
+        about = metadata("portal")
     except PackageNotFoundError:  # run from a checkout that was never installed
         return "portal[docs]"
+    # The generator is installed from its repository, at the tag of this version: a package index
+    # may hold another project named "portal".
+    source = next(
+        (u.split(",", 1)[1].strip() for u in about.get_all("Project-URL") or [] if u.startswith("Source")), None
+    )
+    if source is None:
+        return f"portal[docs]=={about['Version']}"
+    return f"portal[docs] @ git+{source}@v{about['Version']}"
 
 
 def fill(text: str, values: dict[str, str], suffix: str) -> str:
