@@ -17,6 +17,11 @@ def test_the_guide_shows_its_screenshots_links_its_sample_and_is_accessible(brow
     page, response, errors, requests = open_page(browser, fixture_site + GUIDE, width=width)
     try:
         assert response.status == 200
+        # The screenshots load lazily: none before the reader scrolls to them, each once there.
+        assert page.eval_on_selector_all(".md-content img", "imgs => imgs.map(i => i.loading)") == ["lazy", "lazy"]
+        for image in page.locator(".md-content img").all():
+            image.scroll_into_view_if_needed()
+            page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=image.element_handle())
         images = page.eval_on_selector_all(
             ".md-content img", "imgs => imgs.map(i => [i.getAttribute('src'), i.alt, i.naturalWidth])"
         )

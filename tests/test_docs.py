@@ -198,8 +198,11 @@ def test_the_guide_sample_converts_cleanly_and_passes_validation(tmp_path):
 def test_the_guide_screenshots_exist_are_small_and_have_alt_text():
     import re
 
-    images = re.findall(r"!\[([^\]]*)\]\(\.\./(assets/guide/[^)]+\.png)\)", GUIDE.read_text("utf-8"))
+    text = GUIDE.read_text("utf-8")
+    images = re.findall(r"!\[([^\]]*)\]\(\.\./(assets/guide/[^)]+\.png)\)", text)
     assert len(images) >= 2
+    # Loaded when the reader scrolls to them: the page stays within a text page's weight (300 KB).
+    assert text.count("{ loading=lazy") == len(images)
     for alt, path in images:
         assert len(alt) > 40, path  # says what the screenshot shows
         size = (ROOT / "portal" / "site" / path).stat().st_size

@@ -153,7 +153,7 @@ def embed_data(entry: Entry, chart: Chart, site: Site) -> dict[str, Any]:
         "site_title": site.title,
         "stylesheet": urls.relative("assets/embed.css", page),
         # The theme's icon: without a link, browsers ask the host's root for /favicon.ico.
-        "icon": urls.relative("assets/images/favicon.png", page),
+        "icon": urls.relative("assets/images/favicon.svg", page),
         "canonical": chart_url,
         "chart_href": urls.relative(urls.chart_page(name, view), page),
         "chart": figure,
