@@ -693,13 +693,15 @@ def home_page(entries: list[Entry], site: Site) -> str:
     rows = sum(t.row_count for e in entries for t in e.tables.values())
     charts = sum(len(e.charts) for e in entries)
     publishers = {metadata.publisher_name(e.dataset) for e in entries}
-    figures = [
-        (formats.number(len(entries)), "jeux de données"),
-        (formats.number(sum(len(e.dataset.resources) for e in entries)), "tables"),
-        (formats.number(rows), "lignes de données"),
-        (formats.number(charts), "graphiques"),
-        (formats.number(len(publishers)), "éditeur" + ("s" if len(publishers) > 1 else "")),
+    counts = [
+        (len(entries), "jeu de données", "jeux de données"),
+        (sum(len(e.dataset.resources) for e in entries), "table", "tables"),
+        (rows, "ligne de données", "lignes de données"),
+        (charts, "graphique", "graphiques"),
+        (len(publishers), "éditeur", "éditeurs"),
     ]
+    # French: the plural from 2 on ("0 graphique", "1 table", "2 tables").
+    figures = [(formats.number(n), plural if n >= 2 else one) for n, one, plural in counts]
     dated = [e for e in entries if metadata.modified(e.dataset)]
     latest = sorted(dated, key=lambda e: (metadata.modified(e.dataset), e.name), reverse=True)[:5]
     # The portal's own words (site_description in mkdocs.yml); the package says nothing of any one portal.
