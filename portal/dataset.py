@@ -103,7 +103,7 @@ def load_dataset(folder: Path) -> Dataset:
                 problem(
                     "descriptor-missing",
                     f"{display_path(folder)} n'a pas de fichier {DESCRIPTOR}.",
-                    "Ajoutez un datapackage.json qui décrit le jeu (voir docs/reference/profil.md).",
+                    "Ajoutez un datapackage.json qui décrit le jeu (voir la page « Le profil de data package » du portail, reference/profil/).",
                     file=where,
                 )
             ],

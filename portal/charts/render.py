@@ -337,6 +337,6 @@ def build_charts(dataset: Dataset, out: Path, site_url: str | None = None) -> li
             reason = (lines[1] if len(lines) > 1 and lines[0].endswith(":") else lines[0])[:200]
             raise ChartError(
                 f"{dataset.name} : la vue « {view.name} » n'a pas pu être dessinée ({reason}). "
-                "Vérifiez sa déclaration et ses champs (docs/reference/graphiques.md)."
+                "Vérifiez sa déclaration et ses champs (page « Les graphiques » du portail, reference/graphiques/)."
             ) from None
     return charts

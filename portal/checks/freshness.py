@@ -33,7 +33,7 @@ def run(context: Context) -> Iterator[Problem]:
         yield problem(
             "frequency-invalid",
             f"{where} : la fréquence « {declared_frequency} » n'est pas dans le vocabulaire.",
-            "Choisissez une valeur de la liste des fréquences (docs/reference/profil.md#frequences).",
+            "Choisissez une valeur de la liste des fréquences (page « Le profil de data package » du portail, reference/profil/#frequences).",
             file=where,
             field="frequency",
         )

@@ -152,7 +152,7 @@ def run(context: Context) -> Iterator[Problem]:
         yield problem(
             "profile-invalid",
             f"{where} : `{location}` {french_message(error)}.",
-            "Corrigez cette propriété selon le profil (docs/reference/profil.md).",
+            "Corrigez cette propriété selon le profil (page « Le profil de data package » du portail, reference/profil/).",
             file=where,
             field=location,
         )
