@@ -210,6 +210,10 @@ def csl_json(dataset: Dataset, page_url: str, title: str | None = None) -> str:
     return "[\n  {\n" + keys + "\n  }\n]"
 
 
+# The formats reference managers import: the key of each in citation_data, its file's suffix, its name.
+FORMATS = (("bibtex", "bib", "BibTeX"), ("ris", "ris", "RIS"), ("csl", "json", "CSL-JSON"))
+
+
 def citation_data(dataset: Dataset, page_url: str, title: str | None = None) -> dict[str, str]:
     """Every form of the citation of the page at ``page_url``, for the pages' ``citation_block``."""
     return {

@@ -67,7 +67,7 @@ def chart_page(name: str, view: str) -> str:
 
 
 def chart_embed(name: str, view: str) -> str:
-    return f"jeux/{name}/graphiques/{view}/integrer/"
+    return chart_page(name, view) + "integrer/"
 
 
 def table_page(name: str, resource: str) -> str:
@@ -79,10 +79,7 @@ def dataset_about(name: str) -> str:
     return f"jeux/{name}/a-propos/"
 
 
-# The citation of a dataset as files to import (issue 14): BibTeX (bib), RIS (ris), CSL-JSON (json).
+# The citation of a dataset as files to import (issue 14; their formats: portal.citation.FORMATS).
 # In a folder of their own, so that no resource's download (<resource>.json…) can take their name.
 def citation_file(name: str, suffix: str) -> str:
     return f"donnees/{name}/citation/{name}.{suffix}"
-
-
-CITATION_FORMATS = (("bib", "BibTeX"), ("ris", "RIS"), ("json", "CSL-JSON"))

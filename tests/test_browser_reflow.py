@@ -253,7 +253,7 @@ def test_evolution_charts_what_is_comparable_with_alt_text_and_data_table(browse
 def test_evolution_says_plainly_why_the_barometers_do_not_compare(browser, real_site, width):
     page, _, errors, _ = open_page(browser, real_site + "enquetes/evolution/", width)
     verdicts = page.locator(".comparison-verdict.not-comparable")
-    assert verdicts.count() == page.locator("h2").count() - 0 and verdicts.count() >= 5
+    assert verdicts.count() == page.locator("h2").count() and verdicts.count() >= 5
     text = page.locator("#les-repondants ~ .comparison-verdict").first.inner_text()
     assert "Unités différentes" in text and "effectifs" in text and "pourcentages" in text
     assert page.locator("figure.portal-chart").count() == 0

@@ -17,7 +17,7 @@ from portal.catalog.dcat import CatalogueInfo
 from portal.catalog.export import DEFAULT_DESCRIPTION, DEFAULT_PUBLISHER, write_catalogue
 from portal.charts.render import ChartError, UnsafeChart, build_charts
 from portal.checks.base import Options
-from portal.citation import citation_data, citation_text
+from portal.citation import FORMATS, citation_data, citation_text
 from portal.downloads import write_downloads
 from portal.paths import UnsafePath, inside, shown_name
 from portal.site import chart_pages, pages, surveys, table_pages
@@ -92,7 +92,7 @@ def write_citation_files(entry: pages.Entry, work: Path, site: pages.Site) -> No
     """The dataset's citation as files for reference managers: .bib, .ris and CSL-JSON."""
     page_url = urls.absolute(site.base_url, urls.dataset_page(entry.name))
     forms = citation_data(entry.dataset, page_url)
-    for suffix, key in (("bib", "bibtex"), ("ris", "ris"), ("json", "csl")):
+    for key, suffix, _ in FORMATS:
         try:
             path = inside(work, urls.citation_file(entry.name, suffix))
         except UnsafePath as error:
@@ -154,7 +154,7 @@ def generate(
         write_citation_files(entry, work, site)
     for url, text in {**pages.catalogue_pages(entries, site), **pages.quality_pages(entries, site)}.items():
         generated[page_source(url)] = text
-    survey_entries = [e for e in entries if surveys.is_survey(e)]
+    survey_entries = [e for e in entries if pages.is_survey(e)]
     for entry in survey_entries:
         generated[page_source(urls.survey_page(entry.name))] = surveys.survey_page(entry, site)
     generated[page_source(surveys.EVOLUTION)] = surveys.evolution_page(survey_entries, site)

@@ -11,7 +11,7 @@ import hashlib
 from typing import Any
 
 from portal import formats, metadata, urls
-from portal.charts.render import Chart, default_source
+from portal.charts.render import SVG_SIZE, Chart, default_source
 from portal.site.pages import (
     CHART_STYLES,
     CITATION_STYLES,
@@ -99,8 +99,6 @@ def _embed_code(chart: Chart, site: Site) -> str:
 
 
 def _svg_height(chart: Chart) -> float:
-    from portal.charts.render import SVG_SIZE
-
     size = SVG_SIZE.search(chart.path("svg").read_text("utf-8")[:3000])
     return float(size.group(2)) if size else 400.0
 

@@ -405,7 +405,7 @@ def _gallery(entry: Entry, page: str) -> list[dict[str, str]]:
 
 def citation_files(name: str, page: str) -> list[tuple[str, str]]:
     """The links to the dataset's citation files (written by build.generate), relative to ``page``."""
-    return [(urls.relative(urls.citation_file(name, suffix), page), label) for suffix, label in urls.CITATION_FORMATS]
+    return [(urls.relative(urls.citation_file(name, suffix), page), label) for _, suffix, label in citation.FORMATS]
 
 
 def citation_block_data(dataset: Dataset, site: Site, page: str, title: str | None = None) -> dict[str, Any]:
@@ -413,6 +413,7 @@ def citation_block_data(dataset: Dataset, site: Site, page: str, title: str | No
     its files, and the copy script. A chart page passes its chart's ``title``."""
     return {
         **citation.citation_data(dataset, urls.absolute(site.base_url, page), title),
+        "formats": [(key, label) for key, _, label in citation.FORMATS],
         "files": citation_files(dataset.name, page),
         "script": urls.relative("assets/js/copy.js", page),
     }
@@ -435,9 +436,10 @@ def _snippets(entry: Entry, site: Site) -> list[tuple[str, str]]:
     return [(label, code.replace("\n\n", "\n")) for label, code in blocks]
 
 
-def _is_survey_package(dataset: Dataset) -> bool:
-    names = {r.get("name") for r in dataset.resources}
-    return "questions" in names and "reponses" in names
+def is_survey(entry: Entry) -> bool:
+    """A dataset with the codebook resources ``questions`` and ``reponses``, both read whole: it gets a
+    survey page (portal/site/surveys.py). A codebook too long to keep whole (portal/tables.py) gets none."""
+    return all(name in entry.tables and entry.tables[name].rows is not None for name in ("questions", "reponses"))
 
 
 def dataset_data(entry: Entry, site: Site) -> dict[str, Any]:
@@ -461,7 +463,7 @@ def dataset_data(entry: Entry, site: Site) -> dict[str, Any]:
         "facts": _facts(entry, site),
         # markdown_block renders package Markdown with its HTML escaped and its links checked.
         "description": Markup(markdown_block(dataset.get("description"))),
-        "survey_href": urls.relative(urls.survey_page(dataset.name), page) if _is_survey_package(dataset) else None,
+        "survey_href": urls.relative(urls.survey_page(dataset.name), page) if is_survey(entry) else None,
         "about_href": urls.relative(urls.dataset_about(dataset.name), page),
         "citation": citation_block_data(dataset, site, page),
         "gallery": _gallery(entry, page),
@@ -687,8 +689,6 @@ def _featured(entry: Entry, chart: Chart, page: str) -> dict[str, str]:
 
 
 def home_page(entries: list[Entry], site: Site) -> str:
-    from portal.site.surveys import is_survey  # surveys builds on this module
-
     page = ""
     rows = sum(t.row_count for e in entries for t in e.tables.values())
     charts = sum(len(e.charts) for e in entries)

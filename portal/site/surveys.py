@@ -24,11 +24,6 @@ INDEX = "enquetes/"
 EVOLUTION = "enquetes/evolution/"
 
 
-def is_survey(entry: Entry) -> bool:
-    # A codebook too long to keep whole (portal/tables.py) gets no survey page.
-    return all(name in entry.tables and entry.tables[name].rows is not None for name in ("questions", "reponses"))
-
-
 def _records(data: TableData) -> list[dict[str, str]]:
     return [dict(zip(data.header, row, strict=False)) for row in data.rows]
 
