@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -53,6 +53,20 @@ def serving(folder: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     finally:
         httpd.shutdown()
+
+
+@contextmanager
+def served_portal(folder: Path, datasets: Callable[[Path], None]) -> Iterator[str]:
+    """A portal project in ``folder`` whose datasets/ ``datasets`` writes, built by ``mkdocs build
+    --strict`` with its site_url at the address it is served from; yields that base URL."""
+    from tests.portal_fixture import make_portal, mkdocs_build
+
+    with serving(folder / "site") as base:
+        make_portal(folder, [], site_url=base)
+        datasets(folder / "datasets")
+        result = mkdocs_build(folder)
+        assert result.returncode == 0, result.stderr
+        yield base
 
 
 @contextmanager

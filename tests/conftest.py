@@ -65,18 +65,6 @@ def browser():
         yield launched
 
 
-def _served_portal(folder: Path, datasets: Callable[[Path], None]):
-    from tests.browser_support import serving
-    from tests.portal_fixture import make_portal, mkdocs_build
-
-    with serving(folder / "site") as base:
-        make_portal(folder, [], site_url=base)
-        datasets(folder / "datasets")
-        result = mkdocs_build(folder)
-        assert result.returncode == 0, result.stderr
-        yield base
-
-
 @pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory):
     """The base URL of the portal built, once per session, from the fixture packages complet and graphiques."""
@@ -86,7 +74,10 @@ def fixture_site(tmp_path_factory):
         for name in ("complet", "graphiques"):
             shutil.copytree(PACKAGES / name, target / name)
 
-    yield from _served_portal(tmp_path_factory.mktemp("portail-fixtures"), copy)
+    from tests.browser_support import served_portal
+
+    with served_portal(tmp_path_factory.mktemp("portail-fixtures"), copy) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -94,8 +85,10 @@ def real_site(tmp_path_factory):
     """The base URL of the portal built, once per session, from this repository's own datasets/."""
     import shutil
 
+    from tests.browser_support import served_portal
     from tests.portal_fixture import ROOT
 
-    yield from _served_portal(
+    with served_portal(
         tmp_path_factory.mktemp("portail-reel"), lambda target: shutil.copytree(ROOT / "datasets", target)
-    )
+    ) as base:
+        yield base

@@ -15,8 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from portal.metadata import edition_year
-from tests.browser_support import WIDTHS, horizontal_overflow, open_page, serious_violations, serving
-from tests.portal_fixture import build_package, make_portal, mkdocs_build
+from tests.browser_support import WIDTHS, horizontal_overflow, open_page, serious_violations, served_portal
+from tests.portal_fixture import build_package
 
 COUNT = 60  # two catalogue pages of 50
 TITLES = ("Études de cas n° {:02d}", "Budget participatif n° {:02d}", "Participation citoyenne n° {:02d}")
@@ -58,12 +58,7 @@ def write_datasets(target: Path) -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("catalogue-60")
-    with serving(folder / "site") as base:
-        make_portal(folder, [], site_url=base)
-        write_datasets(folder / "datasets")
-        result = mkdocs_build(folder)
-        assert result.returncode == 0, result.stderr
+    with served_portal(tmp_path_factory.mktemp("catalogue-60"), write_datasets) as base:
         yield base
 
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import unicodedata
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from tests.browser_support import WIDTHS, horizontal_overflow, open_page, serious_violations, serving
-from tests.portal_fixture import make_portal, mkdocs_build
+from tests.browser_support import WIDTHS, horizontal_overflow, open_page, serious_violations, served_portal
+from tests.portal_fixture import PACKAGES
 from tests.table_fixture import HEADER, REGIONS, long_table_package, rows
 
 ROWS = 20_000
@@ -25,12 +27,11 @@ REGION = HEADER.index("region")
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("portail-explorateur")
-    with serving(folder / "site") as base:
-        make_portal(folder, ["complet"], site_url=base)
-        long_table_package(folder / "datasets" / "grande-table", ROWS)
-        result = mkdocs_build(folder)
-        assert result.returncode == 0, result.stderr
+    def datasets(target: Path) -> None:
+        shutil.copytree(PACKAGES / "complet", target / "complet")
+        long_table_package(target / "grande-table", ROWS)
+
+    with served_portal(tmp_path_factory.mktemp("portail-explorateur"), datasets) as base:
         yield base
 
 
