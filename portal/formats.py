@@ -53,13 +53,21 @@ YEAR_NAMES = {
 CODE_NAMES = {"code", "id", "uid", "siren", "siret", "insee", "cog", "numero", "numéro", "postal"}
 
 
-def is_counted(field: dict | None) -> bool:
-    """A field whose values are quantities: a number or an integer that is not a year, a date or a code."""
+def number_role(field: dict | None) -> str | None:
+    """What a number field's values are: "quantity" (counted), "year" or "code" (read, as written);
+    None for a field that is not a number."""
     if not isinstance(field, dict) or field.get("type") not in NUMERIC_TYPES:
-        return False
+        return None
     camel = re.sub(r"([a-zà-ÿ])([A-Z])", r"\1_\2", str(field.get("name", "")))  # codeInsee: code, insee
     words = set(re.split(r"[\W_]+", camel.lower()))
-    return not words & (YEAR_NAMES | CODE_NAMES)
+    if words & YEAR_NAMES or words == {"an"}:  # "an" alone: in a longer name ("par_an") it is a rate
+        return "year"
+    return "code" if words & CODE_NAMES else "quantity"
+
+
+def is_counted(field: dict | None) -> bool:
+    """A field whose values are quantities: a number or an integer that is not a year, a date or a code."""
+    return number_role(field) == "quantity"
 
 
 def _parsed(value: object, field: dict) -> float | int | Decimal | None:

@@ -77,6 +77,12 @@ def test_a_short_row_is_padded_for_the_page(tmp_path):
         ({"name": "date", "type": "yearmonth"}, "year"),
         ({"name": "participants", "type": "integer"}, "number"),
         ({"name": "budget", "type": "number"}, "number"),
+        # The site's rule for numbers that are not quantities (formats.number_role), as on every page.
+        ({"name": "code_insee", "type": "integer"}, "code"),
+        ({"name": "codeInsee", "type": "integer"}, "code"),
+        ({"name": "annee_vote", "type": "integer"}, "year"),
+        ({"name": "an", "type": "integer"}, "year"),
+        ({"name": "depenses_par_an", "type": "number"}, "number"),
         ({"name": "annee", "type": "string"}, "text"),
         ({"name": "x"}, "text"),
     ],

@@ -16,6 +16,7 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
+from portal import formats
 from portal.tables import open_rows
 
 FIRST_ROWS = 20  # rows in the page's HTML, and rows per page of the explorer
@@ -24,8 +25,6 @@ MAX_FACET_CHARS = 80  # a long text is not a category
 # Beyond these the table is not loaded into a browser: the page links to its downloads instead.
 MAX_ROWS = 200_000
 MAX_BYTES = 40 * 1024 * 1024
-NUMERIC = {"number", "integer"}
-YEAR_NAMES = {"annee", "année", "an", "year", "edition", "édition", "millesime", "millésime"}
 
 
 @dataclass
@@ -41,15 +40,13 @@ class ExplorerTable:
 
 
 def column_kind(field_spec: dict[str, Any]) -> str:
-    """How the explorer sorts and shows a column: "number", "year" (no thousands separator) or "text"."""
-    kind = field_spec.get("type")
-    if kind in {"year", "yearmonth"}:
+    """How the explorer sorts and shows a column: "number" (a quantity, in French format), "year" or
+    "code" (sorted as numbers, shown as written: 2018, not 2 018) or "text". The site's one rule for
+    numbers that are not quantities is formats.number_role."""
+    if field_spec.get("type") in {"year", "yearmonth"}:
         return "year"
-    if kind == "integer" and str(field_spec.get("name", "")).lower() in YEAR_NAMES:
-        return "year"  # an edition or a year is written 2018, not 2 018
-    if kind in NUMERIC:
-        return "number"
-    return "text"
+    role = formats.number_role(field_spec)
+    return "text" if role is None else {"quantity": "number"}.get(role, role)
 
 
 class _Facets:
